@@ -1,0 +1,21 @@
+/** `plugboard env list` and `plugboard env create <name>`. */
+import { withContext } from '../context.ts';
+import { printTable } from '../output.ts';
+
+/** Lists environments. */
+export async function envList(): Promise<number> {
+  return withContext(async ({ store }) => {
+    const environments = await store.environments.list();
+    printTable(['NAME', 'DISPLAY NAME', 'CREATED'], environments.map((e) => [e.name, e.displayName ?? '', String(e.createdAt)]));
+    return 0;
+  });
+}
+
+/** Creates an environment. */
+export async function envCreate(name: string, options: { readonly displayName?: string }): Promise<number> {
+  return withContext(async ({ store }) => {
+    await store.environments.create({ name, ...(options.displayName === undefined ? {} : { displayName: options.displayName }) });
+    process.stdout.write(`created environment "${name}"\n`);
+    return 0;
+  });
+}

@@ -1,0 +1,2 @@
+/** CLI: the `plugboard` command. */
+export { buildProgram } from './main.ts';

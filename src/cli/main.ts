@@ -1,0 +1,102 @@
+/**
+ * The `plugboard` command line. Each command lives in `commands/<noun>-<verb>.ts` and returns an
+ * exit code; errors a user caused are printed as one clear line, never as a stack trace.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { errorMessage, isPlugboardError } from '../core/index.ts';
+import { connectorDelete } from './commands/connector-delete.ts';
+import { connectorImport } from './commands/connector-import.ts';
+import { connectorList } from './commands/connector-list.ts';
+import { connectorShow } from './commands/connector-show.ts';
+import { connectorValidate } from './commands/connector-validate.ts';
+import { envCreate, envList } from './commands/env-list.ts';
+import { start } from './commands/start.ts';
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+/** Builds the command tree; `run` receives each command's exit code. */
+export function buildProgram(run: (work: Promise<number>) => void): Command {
+  const program = new Command('plugboard').description('Plugboard — connectors and workflows, self-hosted').showHelpAfterError();
+
+  const connector = program.command('connector').description('validate, import and browse connectors');
+  connector
+    .command('validate')
+    .description('load and validate connector folders or definition files (exit 1 when any has errors)')
+    .argument('<path...>', 'connector folders or OpenAPI/Postman files')
+    .option('--json', 'print one JSON array, one element per path')
+    .action((paths: string[], opts: { json?: boolean }) => run(connectorValidate(paths, opts)));
+  connector
+    .command('import')
+    .description('import connectors into an environment (a changed definition becomes a new version)')
+    .argument('<path...>', 'connector folders or OpenAPI/Postman files')
+    .option('--env <name>', 'environment', 'default')
+    .option('--name <name>', 'catalog name (default: folder or file name)')
+    .action((paths: string[], opts: { env: string; name?: string }) => run(connectorImport(paths, opts)));
+  connector
+    .command('list')
+    .description('list the connectors of an environment')
+    .option('--env <name>', 'environment', 'default')
+    .option('--json', 'print JSON')
+    .action((opts: { env: string; json?: boolean }) => run(connectorList(opts)));
+  connector
+    .command('show')
+    .description('show a connector')
+    .argument('<name>', 'catalog name')
+    .option('--env <name>', 'environment', 'default')
+    .option('--version <n>', 'a specific version (default: latest)', positiveInteger)
+    .option('--operations', 'list its actions and triggers')
+    .option('--json', 'print JSON')
+    .action((name: string, opts: { env: string; version?: number; operations?: boolean; json?: boolean }) => run(connectorShow(name, opts)));
+  connector
+    .command('delete')
+    .description('delete a connector and all its versions')
+    .argument('<name>', 'catalog name')
+    .option('--env <name>', 'environment', 'default')
+    .action((name: string, opts: { env: string }) => run(connectorDelete(name, opts)));
+
+  const env = program.command('env').description('environments');
+  env.command('list').description('list environments').action(() => run(envList()));
+  env
+    .command('create')
+    .description('create an environment')
+    .argument('<name>', 'environment name')
+    .option('--display-name <text>', 'display name')
+    .action((name: string, opts: { displayName?: string }) => run(envCreate(name, opts)));
+
+  program
+    .command('start')
+    .description('run the server (all roles in one process)')
+    .option('--port <n>', 'TCP port (default PLUGBOARD_PORT or 8080)', positiveInteger)
+    .action((opts: { port?: number }) => run(start(opts)));
+
+  return program;
+}
+
+function report(error: unknown): number {
+  if (isPlugboardError(error) && error.kind !== 'unexpected') {
+    process.stderr.write(`error: ${error.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`internal error: ${errorMessage(error)}\n${error instanceof Error && error.stack !== undefined ? error.stack + '\n' : ''}`);
+  return 2;
+}
+
+if (import.meta.main) {
+  const program = buildProgram((work) => {
+    work.then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error: unknown) => {
+        process.exitCode = report(error);
+      },
+    );
+  });
+  program.parseAsync(process.argv).catch((error: unknown) => {
+    process.exitCode = report(error);
+  });
+}

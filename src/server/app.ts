@@ -1,0 +1,51 @@
+/**
+ * The Fastify application: plugins, the auth hook, the error mapper and the route modules.
+ * Listening is the caller's business (see `server.ts`); tests use `app.inject`.
+ */
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Catalog } from '../catalog/index.ts';
+import { systemClock } from '../core/index.ts';
+import type { Clock } from '../core/index.ts';
+import type { Store } from '../storage/index.ts';
+import { createAuthHook } from './auth.ts';
+import { handleError } from './error-mapper.ts';
+import { registerCatalogRoutes } from './routes/catalog.ts';
+import { registerSystemRoutes } from './routes/system.ts';
+
+/** Options for {@link createApp}. */
+export interface AppOptions {
+  readonly store: Store;
+  readonly catalog: Catalog;
+  readonly clock?: Clock;
+  /** pino log level, or false for no logs (tests). */
+  readonly logLevel?: string | false;
+  readonly version?: string;
+}
+
+/** Creates the HTTP application (not yet listening). */
+export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info', redact: ['req.headers.authorization'] },
+    bodyLimit: 32 * 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'RouteNotFound', message: `no route ${request.method} ${request.url.split('?')[0]} — see /api/openapi.json` } }),
+  );
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Plugboard API', version: options.version ?? '0.1.0', description: 'Connector catalog, connections, flows and runs.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.addHook('onRequest', createAuthHook(options.store, options.clock ?? systemClock));
+  registerSystemRoutes(app, options);
+  registerCatalogRoutes(app, options);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,85 @@
+/**
+ * Process configuration: one typed schema (name, default, doc, `_FILE` variant for secrets), read
+ * once at start from the environment. An invalid value stops the process with a message naming
+ * the variable and the fix; services never read `process.env` themselves.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UserInputError } from '../../core/index.ts';
+
+/** Resolved, frozen process configuration. */
+export interface ResolvedConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly bootstrapToken: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** One documented setting. */
+interface Setting {
+  readonly env: string;
+  readonly doc: string;
+  readonly default?: string;
+  /** Secrets may also be given as `<env>_FILE` pointing at a file holding the value. */
+  readonly secret?: boolean;
+}
+
+/** Every setting, in the order docs/config.md lists them. */
+export const SETTINGS: readonly Setting[] = [
+  { env: 'PLUGBOARD_PORT', doc: 'TCP port of the HTTP server.', default: '8080' },
+  { env: 'PLUGBOARD_HOST', doc: 'Address the HTTP server binds to (0.0.0.0 to accept remote connections).', default: '127.0.0.1' },
+  { env: 'PLUGBOARD_DATA_DIR', doc: 'Directory for the embedded SQLite database and key files.', default: './.plugboard' },
+  { env: 'PLUGBOARD_DATABASE_URL', doc: 'postgres://… to use PostgreSQL instead of the embedded SQLite database.', secret: true },
+  { env: 'PLUGBOARD_BOOTSTRAP_TOKEN', doc: 'Admin API token to create on first start (for automation); otherwise one is generated and printed once.', secret: true },
+  { env: 'PLUGBOARD_LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent.', default: 'info' },
+];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function read(env: Readonly<Record<string, string | undefined>>, setting: Setting): string | undefined {
+  const direct = env[setting.env];
+  if (direct !== undefined && direct !== '') return direct;
+  const file = setting.secret === true ? env[`${setting.env}_FILE`] : undefined;
+  if (file !== undefined && file !== '') {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch {
+      throw new UserInputError(`${setting.env}_FILE points at "${file}", which cannot be read — fix the path or its permissions`, { code: 'ConfigInvalid' });
+    }
+  }
+  return setting.default;
+}
+
+function setting(name: string): Setting {
+  const found = SETTINGS.find((s) => s.env === name);
+  if (found === undefined) throw new Error(`unknown setting ${name}`);
+  return found;
+}
+
+/** Reads and validates the configuration from an environment map (normally `process.env`). */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, overrides: { port?: number } = {}): ResolvedConfig {
+  const portText = overrides.port === undefined ? read(env, setting('PLUGBOARD_PORT')) : String(overrides.port);
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UserInputError(`PLUGBOARD_PORT (or --port) is "${portText}" — give a whole number from 0 to 65535`, { code: 'ConfigInvalid' });
+  }
+  const logLevel = read(env, setting('PLUGBOARD_LOG_LEVEL')) ?? 'info';
+  const level = LOG_LEVELS.find((l) => l === logLevel);
+  if (level === undefined) {
+    throw new UserInputError(`PLUGBOARD_LOG_LEVEL is "${logLevel}" — use one of ${LOG_LEVELS.join(', ')}`, { code: 'ConfigInvalid' });
+  }
+  const bootstrapToken = read(env, setting('PLUGBOARD_BOOTSTRAP_TOKEN'));
+  if (bootstrapToken !== undefined && bootstrapToken.length < 16) {
+    throw new UserInputError('PLUGBOARD_BOOTSTRAP_TOKEN is shorter than 16 characters — use a long random value', { code: 'ConfigInvalid' });
+  }
+  return Object.freeze({
+    port,
+    host: read(env, setting('PLUGBOARD_HOST')) ?? '127.0.0.1',
+    dataDir: resolve(read(env, setting('PLUGBOARD_DATA_DIR')) ?? './.plugboard'),
+    databaseUrl: read(env, setting('PLUGBOARD_DATABASE_URL')),
+    bootstrapToken,
+    logLevel: level,
+  });
+}

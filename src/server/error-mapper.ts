@@ -1,0 +1,44 @@
+/**
+ * Maps every error to an HTTP response in one place. Plugboard errors keep their code and
+ * message; anything else becomes a 500 with a request id and no internals.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isPlugboardError } from '../core/index.ts';
+import type { ErrorKind } from '../core/index.ts';
+
+const STATUS: Readonly<Record<ErrorKind, number>> = {
+  user: 400,
+  'not-found': 404,
+  conflict: 409,
+  unauthorized: 401,
+  forbidden: 403,
+  operational: 503,
+  unexpected: 500,
+};
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly details?: Readonly<Record<string, unknown>>; readonly requestId?: string };
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('FST_');
+}
+
+/** Fastify error handler. */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isPlugboardError(error)) {
+    const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
+    if (error.kind === 'unauthorized') void reply.header('www-authenticate', 'Bearer');
+    return reply.status(STATUS[error.kind]).send(body);
+  }
+  if (isFastifyError(error) && error.validation !== undefined) {
+    const where = error.validationContext ?? 'request';
+    return reply.status(400).send({ error: { code: 'RequestInvalid', message: `${where} ${error.message.replace(/^(body|querystring|params|headers)\s*/, '')}` } });
+  }
+  if (isFastifyError(error) && typeof error.statusCode === 'number' && error.statusCode < 500) {
+    return reply.status(error.statusCode).send({ error: { code: 'RequestInvalid', message: error.message } });
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return reply.status(500).send({ error: { code: 'InternalError', message: 'an unexpected error occurred; the server log has the details', requestId: request.id } });
+}

@@ -1,0 +1,52 @@
+/**
+ * `plugboard start`: open the store, make sure an admin token exists, put the built-in connectors
+ * in the default environment's catalog, and serve the HTTP API until stopped.
+ */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createCatalog } from '../catalog/index.ts';
+import { systemClock } from '../core/index.ts';
+import { openStore } from '../storage/index.ts';
+import type { Store } from '../storage/index.ts';
+import { createApp } from './app.ts';
+import { ensureAdminToken } from './bootstrap.ts';
+import type { BootstrapOutcome } from './bootstrap.ts';
+import type { ResolvedConfig } from './config/config.ts';
+import { storeConfigOf } from './config/store-config.ts';
+
+/** The repository's built-in connectors. */
+export const BUILTIN_CONNECTORS_DIR = join(import.meta.dirname, '..', '..', 'connectors');
+
+/** A running server. */
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly url: string;
+  readonly bootstrap: BootstrapOutcome;
+  close(): Promise<void>;
+}
+
+/** Starts the server on the configured host and port. */
+export async function startServer(config: ResolvedConfig): Promise<RunningServer> {
+  const store = await openStore(storeConfigOf(config));
+  try {
+    const bootstrap = await ensureAdminToken(store, { bootstrapToken: config.bootstrapToken, clock: systemClock });
+    const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
+    await catalog.syncBuiltins('default');
+    const app = await createApp({ store, catalog, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+    const address = await app.listen({ port: config.port, host: config.host });
+    return {
+      app,
+      store,
+      url: address,
+      bootstrap,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
