@@ -129,7 +129,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
 
     async list(environmentName) {
       const environment = await environmentNamed(environmentName);
-      return store.connectors.list(environment.id);
+      return [...(await store.connectors.list(environment.id))];
     },
 
     async show(environmentName, name, version) {
@@ -147,8 +147,8 @@ export function createCatalog(options: CatalogOptions): Catalog {
     async versions(environmentName, name) {
       const environment = await environmentNamed(environmentName);
       const versions = await store.connectors.listVersions(environment.id, name);
-      if (versions.length === 0) throw notFound(environmentName, name);
-      return versions;
+      if (versions === undefined) throw notFound(environmentName, name);
+      return [...versions];
     },
 
     async delete(environmentName, name) {

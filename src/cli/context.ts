@@ -4,7 +4,7 @@
  */
 import { createCatalog } from '../catalog/index.ts';
 import type { Catalog } from '../catalog/index.ts';
-import { BUILTIN_CONNECTORS_DIR, loadConfig, storeConfigOf } from '../server/index.ts';
+import { BUILTIN_CONNECTORS_DIR, loadConfig } from '../server/index.ts';
 import type { ResolvedConfig } from '../server/index.ts';
 import { openStore } from '../storage/index.ts';
 import type { Store } from '../storage/index.ts';
@@ -19,7 +19,7 @@ export interface CliContext {
 /** Opens the store and catalog, runs `work`, and always closes the store. */
 export async function withContext<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
-  const store = await openStore(storeConfigOf(config));
+  const store = await openStore(config.store);
   try {
     const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
     await catalog.syncBuiltins('default');

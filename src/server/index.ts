@@ -5,7 +5,6 @@ export { startServer, BUILTIN_CONNECTORS_DIR } from './server.ts';
 export type { RunningServer } from './server.ts';
 export { loadConfig, SETTINGS } from './config/config.ts';
 export type { ResolvedConfig } from './config/config.ts';
-export { storeConfigOf } from './config/store-config.ts';
 export { ensureAdminToken } from './bootstrap.ts';
 export type { BootstrapOutcome } from './bootstrap.ts';
 export { generateToken, hashToken } from './tokens.ts';

@@ -12,7 +12,6 @@ import { createApp } from './app.ts';
 import { ensureAdminToken } from './bootstrap.ts';
 import type { BootstrapOutcome } from './bootstrap.ts';
 import type { ResolvedConfig } from './config/config.ts';
-import { storeConfigOf } from './config/store-config.ts';
 
 /** The repository's built-in connectors. */
 export const BUILTIN_CONNECTORS_DIR = join(import.meta.dirname, '..', '..', 'connectors');
@@ -28,7 +27,7 @@ export interface RunningServer {
 
 /** Starts the server on the configured host and port. */
 export async function startServer(config: ResolvedConfig): Promise<RunningServer> {
-  const store = await openStore(storeConfigOf(config));
+  const store = await openStore(config.store);
   try {
     const bootstrap = await ensureAdminToken(store, { bootstrapToken: config.bootstrapToken, clock: systemClock });
     const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });

@@ -7,7 +7,7 @@ export async function connectorList(options: { readonly env: string; readonly js
   return withContext(async ({ catalog }) => {
     const connectors = await catalog.list(options.env);
     if (options.json === true) {
-      printJson(connectors.map((c) => ({ name: c.name, title: c.title, publisher: c.publisher ?? null, builtin: c.builtin, latestVersion: c.latestVersion, updatedAt: c.updatedAt })));
+      printJson(connectors.map((c) => ({ name: c.name, title: c.title, publisher: c.publisher ?? null, builtin: c.builtin, latestVersion: c.latestVersion, updatedAt: new Date(c.updatedAt).toISOString() })));
       return 0;
     }
     if (connectors.length === 0) {

@@ -6,7 +6,7 @@ import { printTable } from '../output.ts';
 export async function envList(): Promise<number> {
   return withContext(async ({ store }) => {
     const environments = await store.environments.list();
-    printTable(['NAME', 'DISPLAY NAME', 'CREATED'], environments.map((e) => [e.name, e.displayName ?? '', String(e.createdAt)]));
+    printTable(['NAME', 'DISPLAY NAME', 'CREATED'], environments.map((e) => [e.name, e.displayName, new Date(e.createdAt).toISOString()]));
     return 0;
   });
 }

@@ -11,7 +11,7 @@ export async function start(options: { readonly port?: number }): Promise<number
         `Use it as \`Authorization: Bearer <token>\`. (Set PLUGBOARD_BOOTSTRAP_TOKEN to choose it yourself.)\n\n`,
     );
   }
-  process.stderr.write(`Plugboard is listening on ${server.url} (storage: ${server.store.driver}, data: ${config.databaseUrl === undefined ? config.dataDir : 'PostgreSQL'})\n`);
+  process.stderr.write(`Plugboard is listening on ${server.url} (storage: ${server.store.driver}, data: ${config.store.driver === 'sqlite' ? config.dataDir : 'PostgreSQL'})\n`);
   return new Promise((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

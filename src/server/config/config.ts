@@ -6,13 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserInputError } from '../../core/index.ts';
+import { storeConfigFromEnv } from '../../storage/index.ts';
+import type { StoreConfig } from '../../storage/index.ts';
 
 /** Resolved, frozen process configuration. */
 export interface ResolvedConfig {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
-  readonly databaseUrl: string | undefined;
+  /** SQLite in `dataDir`, or PostgreSQL when PLUGBOARD_DATABASE_URL is set (storage's own settings). */
+  readonly store: StoreConfig;
   readonly bootstrapToken: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -31,7 +34,6 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PLUGBOARD_PORT', doc: 'TCP port of the HTTP server.', default: '8080' },
   { env: 'PLUGBOARD_HOST', doc: 'Address the HTTP server binds to (0.0.0.0 to accept remote connections).', default: '127.0.0.1' },
   { env: 'PLUGBOARD_DATA_DIR', doc: 'Directory for the embedded SQLite database and key files.', default: './.plugboard' },
-  { env: 'PLUGBOARD_DATABASE_URL', doc: 'postgres://… to use PostgreSQL instead of the embedded SQLite database.', secret: true },
   { env: 'PLUGBOARD_BOOTSTRAP_TOKEN', doc: 'Admin API token to create on first start (for automation); otherwise one is generated and printed once.', secret: true },
   { env: 'PLUGBOARD_LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent.', default: 'info' },
 ];
@@ -70,6 +72,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
   if (level === undefined) {
     throw new UserInputError(`PLUGBOARD_LOG_LEVEL is "${logLevel}" — use one of ${LOG_LEVELS.join(', ')}`, { code: 'ConfigInvalid' });
   }
+  const dataDir = resolve(read(env, setting('PLUGBOARD_DATA_DIR')) ?? './.plugboard');
   const bootstrapToken = read(env, setting('PLUGBOARD_BOOTSTRAP_TOKEN'));
   if (bootstrapToken !== undefined && bootstrapToken.length < 16) {
     throw new UserInputError('PLUGBOARD_BOOTSTRAP_TOKEN is shorter than 16 characters — use a long random value', { code: 'ConfigInvalid' });
@@ -77,8 +80,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
   return Object.freeze({
     port,
     host: read(env, setting('PLUGBOARD_HOST')) ?? '127.0.0.1',
-    dataDir: resolve(read(env, setting('PLUGBOARD_DATA_DIR')) ?? './.plugboard'),
-    databaseUrl: read(env, setting('PLUGBOARD_DATABASE_URL')),
+    dataDir,
+    store: storeConfigFromEnv(env, { dataDir }),
     bootstrapToken,
     logLevel: level,
   });

@@ -41,8 +41,8 @@ function summaryOf(record: ConnectorRecord): Static<typeof ConnectorSummary> {
     publisher: record.publisher ?? null,
     builtin: record.builtin,
     latestVersion: record.latestVersion,
-    createdAt: String(record.createdAt),
-    updatedAt: String(record.updatedAt),
+    createdAt: new Date(record.createdAt).toISOString(),
+    updatedAt: new Date(record.updatedAt).toISOString(),
   };
 }
 
@@ -64,7 +64,7 @@ function detailOf(detail: ConnectorDetail) {
   return {
     ...summaryOf(detail.connector),
     version: detail.version.version,
-    versionCreatedAt: String(detail.version.createdAt),
+    versionCreatedAt: new Date(detail.version.createdAt).toISOString(),
     actions: counts.actions,
     triggers: counts.triggers,
     definition: detail.definition,
@@ -107,7 +107,7 @@ export function registerCatalogRoutes(app: FastifyInstance, options: AppOptions)
       },
     },
     async (request) => ({
-      value: (await catalog.versions(request.params.env, request.params.name)).map((v) => ({ version: v.version, contentHash: v.contentHash, createdAt: String(v.createdAt) })),
+      value: (await catalog.versions(request.params.env, request.params.name)).map((v) => ({ version: v.version, contentHash: v.contentHash, createdAt: new Date(v.createdAt).toISOString() })),
     }),
   );
 

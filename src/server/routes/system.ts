@@ -25,14 +25,14 @@ export function registerSystemRoutes(app: FastifyInstance, options: AppOptions):
         tags: ['environments'],
         response: {
           200: Type.Object({
-            value: Type.Array(Type.Object({ name: Type.String(), displayName: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String() })),
+            value: Type.Array(Type.Object({ name: Type.String(), displayName: Type.String(), createdAt: Type.String() })),
           }),
         },
       },
     },
     async () => {
       const environments = await options.store.environments.list();
-      return { value: environments.map((e) => ({ name: e.name, displayName: e.displayName ?? null, createdAt: String(e.createdAt) })) };
+      return { value: environments.map((e) => ({ name: e.name, displayName: e.displayName, createdAt: new Date(e.createdAt).toISOString() })) };
     },
   );
 }

@@ -1,0 +1,131 @@
+/** Runs the Store conformance suite on a SQLite file, plus SQLite-only behaviour. */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { PlugboardError } from '../core/index.ts';
+import { openStore } from './open-store.ts';
+import { defineStoreSuite } from './store.suite.ts';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'plugboard-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const newFile = (): string => join(dir, `db-${(files += 1)}.db`);
+
+const suiteFile = newFile();
+defineStoreSuite('SQLite file store', () => openStore({ driver: 'sqlite', file: suiteFile }));
+
+describe('SQLite store', () => {
+  it('keeps one row per migration across reopen, in WAL mode', async () => {
+    const file = newFile();
+    const first = await openStore({ driver: 'sqlite', file });
+    assert.deepEqual(first.migrations.appliedNow, [1]);
+    await first.close();
+    const second = await openStore({ driver: 'sqlite', file });
+    assert.deepEqual(second.migrations.appliedNow, []);
+    await second.close();
+
+    const raw = new DatabaseSync(file, { readOnly: true });
+    try {
+      assert.deepEqual(raw.prepare('select version, name from plugboard_migrations').all().map((r) => ({ ...r })), [{ version: 1, name: 'initial' }]);
+      assert.equal(raw.prepare('PRAGMA journal_mode').get()?.['journal_mode'], 'wal');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('migrates once when four stores in one process open the same new file at once', async () => {
+    const file = newFile();
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ driver: 'sqlite', file })));
+    try {
+      assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 1]);
+      const ids = await Promise.all(stores.map(async (s) => (await s.environments.getByName('default'))?.id));
+      assert.equal(new Set(ids).size, 1);
+      const env = await stores[0]!.environments.create({ name: 'shared' });
+      // Interleaved writes through different instances must neither deadlock nor duplicate.
+      const puts = await Promise.all(
+        stores.map((s, i) =>
+          s.connectors.putVersion({ environmentId: env.id, name: 'c', title: 'C', builtin: false, sourceKind: 'folder', contentHash: `h${i}`, definition: { i }, issues: [] }),
+        ),
+      );
+      assert.deepEqual(puts.map((p) => p.version.version).sort(), [1, 2, 3, 4]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('migrates once when four processes open the same new file at once', async () => {
+    const file = newFile();
+    const fixture = join(import.meta.dirname, 'open-store-child.fixture.ts');
+    const startAt = String(Date.now() + 1500);
+    const outputs = await Promise.all(
+      Array.from({ length: 4 }, () => run(process.execPath, ['--disable-warning=ExperimentalWarning', fixture, file, startAt], { timeout: 30_000 })),
+    );
+    const reports: unknown[] = outputs.map((o) => JSON.parse(o.stdout));
+    const applied = reports.map((r) => (isChildReport(r) ? r.appliedNow.length : -1));
+    assert.deepEqual(applied.sort(), [0, 0, 0, 1], `unexpected child reports: ${JSON.stringify(reports)}`);
+    assert.equal(new Set(reports.map((r) => isChildReport(r) && r.defaultEnvironmentId)).size, 1);
+  });
+
+  it('refuses to open a database migrated by a newer Plugboard', async () => {
+    const file = newFile();
+    await (await openStore({ driver: 'sqlite', file })).close();
+    const raw = new DatabaseSync(file);
+    raw.prepare("insert into plugboard_migrations (version, name, applied_at) values (99, 'future', 0)").run();
+    raw.close();
+    await assert.rejects(openStore({ driver: 'sqlite', file }), (error: unknown) => {
+      assert.ok(error instanceof PlugboardError);
+      assert.equal(error.code, 'SchemaTooNew');
+      assert.match(error.message, /version 99/);
+      return true;
+    });
+  });
+
+  it('reports a file in a missing directory as DatabaseUnavailable naming the file', async () => {
+    const file = join(dir, 'missing', 'sub', 'x.db');
+    await assert.rejects(openStore({ driver: 'sqlite', file }), (error: unknown) => {
+      assert.ok(error instanceof PlugboardError);
+      assert.equal(error.code, 'DatabaseUnavailable');
+      assert.equal(error.kind, 'operational');
+      assert.ok(error.message.includes(file));
+      return true;
+    });
+  });
+
+  it('gives every in-memory store its own database', async () => {
+    const a = await openStore({ driver: 'sqlite', memory: true });
+    const b = await openStore({ driver: 'sqlite', memory: true });
+    try {
+      assert.deepEqual(a.migrations.appliedNow, [1]);
+      assert.deepEqual(b.migrations.appliedNow, [1]);
+      const envA = await a.environments.create({ name: 'only-in-a' });
+      assert.equal(await b.environments.getByName('only-in-a'), undefined);
+      const put = await a.connectors.putVersion({ environmentId: envA.id, name: 'm', title: 'M', builtin: true, sourceKind: 'folder', contentHash: 'h', definition: [], issues: [] });
+      assert.equal(put.connector.builtin, true);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('refuses an empty file path with a UserInputError pointing at memory mode', async () => {
+    await assert.rejects(openStore({ driver: 'sqlite', file: '' }), /memory: true/);
+  });
+});
+
+/** The line open-store-child.fixture.ts prints. */
+function isChildReport(value: unknown): value is { appliedNow: readonly number[]; defaultEnvironmentId: string } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'appliedNow' in value &&
+    Array.isArray(value.appliedNow) &&
+    'defaultEnvironmentId' in value &&
+    typeof value.defaultEnvironmentId === 'string'
+  );
+}

@@ -1,0 +1,364 @@
+/**
+ * The Store conformance suite: every driver must pass it unchanged. Each test works in its own
+ * freshly created environment or principal, so the suite can share one database.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ConflictError, NotFoundError, UserInputError, newId } from '../core/index.ts';
+import type { PutConnectorVersionInput, Store } from './store.ts';
+
+/**
+ * Registers the suite under `name`. `open` must open a store on the same database every time it is
+ * called (the reopen test relies on it), and must start from a database this suite may write to.
+ */
+export function defineStoreSuite(name: string, open: () => Promise<Store>): void {
+  describe(name, () => {
+    let store: Store;
+    before(async () => {
+      store = await open();
+    });
+    after(async () => {
+      await store.close();
+    });
+
+    const unique = (prefix: string): string => `${prefix}-${newId().slice(0, 8)}`;
+    const newEnvironment = () => store.environments.create({ name: unique('env') });
+    const hashOf = (n: number): string => n.toString(16).padStart(64, '0');
+    let hashCounter = Date.now();
+    const freshHash = (): string => hashOf((hashCounter += 1));
+    const version = (environmentId: string, connectorName: string, contentHash: string, definition: unknown = { hash: contentHash }): PutConnectorVersionInput => ({
+      environmentId,
+      name: connectorName,
+      title: `Title of ${connectorName}`,
+      builtin: false,
+      sourceKind: 'openapi2',
+      contentHash,
+      definition,
+      issues: [],
+    });
+
+    describe('environments', () => {
+      it('has the default environment right after open, and ensure returns it', async () => {
+        const found = await store.environments.getByName('default');
+        assert.ok(found, 'default environment missing');
+        assert.equal(found.name, 'default');
+        const ensured = await store.environments.ensure('default');
+        assert.equal(ensured.id, found.id);
+      });
+
+      it('creates an environment with a display name defaulting to its name', async () => {
+        const plain = await store.environments.create({ name: unique('plain') });
+        assert.equal(plain.displayName, plain.name);
+        assert.match(plain.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        const named = await store.environments.create({ name: unique('named'), displayName: 'Production (EU)' });
+        assert.equal(named.displayName, 'Production (EU)');
+        assert.deepEqual(await store.environments.getByName(named.name), named);
+      });
+
+      it('refuses a duplicate environment name with a ConflictError naming it', async () => {
+        const env = await newEnvironment();
+        await assert.rejects(store.environments.create({ name: env.name }), (error: unknown) => {
+          assert.ok(error instanceof ConflictError, `expected ConflictError, got ${String(error)}`);
+          assert.equal(error.code, 'EnvironmentExists');
+          assert.match(error.message, new RegExp(env.name));
+          return true;
+        });
+      });
+
+      it('treats environment names case-sensitively', async () => {
+        const base = unique('case');
+        const lower = await store.environments.create({ name: base });
+        const upper = await store.environments.create({ name: base.toUpperCase() });
+        assert.notEqual(lower.id, upper.id);
+        assert.equal((await store.environments.getByName(base.toUpperCase()))?.id, upper.id);
+      });
+
+      it('lists environments sorted by name in code-unit order', async () => {
+        const suffix = newId().slice(0, 8);
+        const names = [`b-${suffix}`, `B-${suffix}`, `a-${suffix}`, `Z-${suffix}`, `é-${suffix}`];
+        for (const n of names) await store.environments.create({ name: n });
+        const listed = (await store.environments.list()).map((e) => e.name);
+        assert.deepEqual(listed, [...listed].sort(), 'list is not in code-unit order');
+        assert.deepEqual(
+          listed.filter((n) => n.endsWith(suffix)),
+          [`B-${suffix}`, `Z-${suffix}`, `a-${suffix}`, `b-${suffix}`, `é-${suffix}`],
+        );
+      });
+
+      it('returns the same environment to concurrent ensure calls', async () => {
+        const envName = unique('ensure');
+        const results = await Promise.all(Array.from({ length: 5 }, () => store.environments.ensure(envName)));
+        assert.equal(new Set(results.map((e) => e.id)).size, 1);
+        assert.equal((await store.environments.list()).filter((e) => e.name === envName).length, 1);
+      });
+
+      it('returns undefined for an unknown environment and refuses an empty name', async () => {
+        assert.equal(await store.environments.getByName(unique('missing')), undefined);
+        await assert.rejects(store.environments.create({ name: '' }), UserInputError);
+      });
+    });
+
+    describe('principals', () => {
+      it('creates users and service accounts and reads them back', async () => {
+        const user = await store.principals.create({ kind: 'user', name: unique('ada'), email: 'ada@example.com', role: 'admin' });
+        const bot = await store.principals.create({ kind: 'service-account', name: unique('bot'), role: 'viewer' });
+        assert.equal(user.kind, 'user');
+        assert.equal(user.email, 'ada@example.com');
+        assert.equal(user.role, 'admin');
+        assert.equal(user.disabledAt, null);
+        assert.equal(bot.email, null);
+        assert.deepEqual(await store.principals.get(user.id), user);
+        assert.deepEqual(await store.principals.get(bot.id), bot);
+        assert.equal(await store.principals.get(newId()), undefined);
+        const listed = await store.principals.list();
+        const ids = listed.map((p) => p.id);
+        assert.ok(ids.includes(user.id) && ids.includes(bot.id));
+        const createdAts = listed.map((p) => p.createdAt);
+        assert.deepEqual(createdAts, [...createdAts].sort((a, b) => a - b), 'principals are not oldest first');
+      });
+
+      it('refuses a duplicate principal name and an unknown role', async () => {
+        const principalName = unique('dup');
+        await store.principals.create({ kind: 'user', name: principalName, role: 'maker' });
+        await assert.rejects(store.principals.create({ kind: 'service-account', name: principalName, role: 'maker' }), ConflictError);
+        // Parsed like an HTTP body or CLI flag would be: the type system cannot vouch for it.
+        const badRole = JSON.parse('"superuser"');
+        await assert.rejects(store.principals.create({ kind: 'user', name: unique('x'), role: badRole }), UserInputError);
+      });
+
+      it('disables a principal once and keeps the first disabling time', async () => {
+        const p = await store.principals.create({ kind: 'user', name: unique('dis'), role: 'maker' });
+        const disabled = await store.principals.disable(p.id);
+        assert.equal(typeof disabled.disabledAt, 'number');
+        const again = await store.principals.disable(p.id);
+        assert.equal(again.disabledAt, disabled.disabledAt);
+        assert.equal((await store.principals.get(p.id))?.disabledAt, disabled.disabledAt);
+        await assert.rejects(store.principals.disable(newId()), NotFoundError);
+      });
+    });
+
+    describe('API tokens', () => {
+      const newPrincipal = () => store.principals.create({ kind: 'service-account', name: unique('tok'), role: 'maker' });
+
+      it('finds an active token by its hash together with its principal', async () => {
+        const principal = await newPrincipal();
+        const hash = freshHash();
+        const token = await store.apiTokens.create({ principalId: principal.id, name: 'ci', tokenHash: hash });
+        assert.equal(token.tokenHash, hash);
+        assert.equal(token.revokedAt, null);
+        assert.equal(token.expiresAt, null);
+        const found = await store.apiTokens.findActiveByHash(hash, Date.now());
+        assert.deepEqual(found, { token, principal });
+        assert.equal(await store.apiTokens.findActiveByHash(freshHash(), Date.now()), undefined);
+      });
+
+      it('stops finding a token once it is revoked, and keeps the first revocation time', async () => {
+        const principal = await newPrincipal();
+        const hash = freshHash();
+        const token = await store.apiTokens.create({ principalId: principal.id, name: 'r', tokenHash: hash });
+        const revoked = await store.apiTokens.revoke(token.id);
+        assert.equal(typeof revoked.revokedAt, 'number');
+        assert.equal(await store.apiTokens.findActiveByHash(hash, Date.now()), undefined);
+        assert.equal((await store.apiTokens.revoke(token.id)).revokedAt, revoked.revokedAt);
+        await assert.rejects(store.apiTokens.revoke(newId()), NotFoundError);
+      });
+
+      it('finds a token until its expiry instant and not from then on', async () => {
+        const principal = await newPrincipal();
+        const hash = freshHash();
+        const expiresAt = Date.UTC(2030, 0, 1);
+        await store.apiTokens.create({ principalId: principal.id, name: 'e', tokenHash: hash, expiresAt });
+        assert.ok(await store.apiTokens.findActiveByHash(hash, expiresAt - 1));
+        assert.equal(await store.apiTokens.findActiveByHash(hash, expiresAt), undefined);
+        assert.equal(await store.apiTokens.findActiveByHash(hash, expiresAt + 86_400_000), undefined);
+      });
+
+      it('does not find tokens of a disabled principal', async () => {
+        const principal = await newPrincipal();
+        const hash = freshHash();
+        await store.apiTokens.create({ principalId: principal.id, name: 'd', tokenHash: hash });
+        await store.principals.disable(principal.id);
+        assert.equal(await store.apiTokens.findActiveByHash(hash, Date.now()), undefined);
+      });
+
+      it('lists a principal’s tokens with their hashes, counts all tokens, and refuses bad input', async () => {
+        const principal = await newPrincipal();
+        const other = await newPrincipal();
+        const before = await store.apiTokens.count();
+        const a = await store.apiTokens.create({ principalId: principal.id, name: 'a', tokenHash: freshHash() });
+        const b = await store.apiTokens.create({ principalId: principal.id, name: 'b', tokenHash: freshHash() });
+        await store.apiTokens.create({ principalId: other.id, name: 'c', tokenHash: freshHash() });
+        await store.apiTokens.revoke(b.id);
+        assert.equal(await store.apiTokens.count(), before + 3);
+        const listed = await store.apiTokens.listForPrincipal(principal.id);
+        assert.deepEqual(listed.map((t) => t.id).sort(), [a.id, b.id].sort());
+        assert.equal(listed.find((t) => t.id === a.id)?.tokenHash, a.tokenHash);
+        assert.deepEqual(await store.apiTokens.listForPrincipal(newId()), []);
+
+        await assert.rejects(store.apiTokens.create({ principalId: newId(), name: 'x', tokenHash: freshHash() }), NotFoundError);
+        await assert.rejects(store.apiTokens.create({ principalId: principal.id, name: 'dup', tokenHash: a.tokenHash }), ConflictError);
+        await assert.rejects(store.apiTokens.create({ principalId: principal.id, name: 'raw', tokenHash: 'pb_live_not-a-hash' }), (error: unknown) => {
+          assert.ok(error instanceof UserInputError);
+          assert.doesNotMatch(error.message, /pb_live/, 'the raw value must not be echoed');
+          return true;
+        });
+        assert.equal(await store.apiTokens.count(), before + 3);
+      });
+
+      it('records the last use without moving it backwards', async () => {
+        const principal = await newPrincipal();
+        const hash = freshHash();
+        const token = await store.apiTokens.create({ principalId: principal.id, name: 't', tokenHash: hash });
+        assert.equal(token.lastUsedAt, null);
+        await store.apiTokens.touchLastUsed(token.id, 2_000_000);
+        await store.apiTokens.touchLastUsed(token.id, 1_000_000);
+        const [listed] = await store.apiTokens.listForPrincipal(principal.id);
+        assert.equal(listed?.lastUsedAt, 2_000_000);
+      });
+    });
+
+    describe('connectors', () => {
+      it('creates v1, returns it unchanged for the same hash, and adds v2 for a new hash', async () => {
+        const env = await newEnvironment();
+        const first = await store.connectors.putVersion({ ...version(env.id, 'sql', 'h1', { v: 1 }), publisher: 'Contoso', sourcePath: '/c/sql' });
+        assert.equal(first.created, true);
+        assert.equal(first.version.version, 1);
+        assert.equal(first.connector.latestVersion, 1);
+        assert.equal(first.connector.publisher, 'Contoso');
+        assert.equal(first.version.sourcePath, '/c/sql');
+        assert.equal(first.version.sourceKind, 'openapi2');
+        assert.deepEqual(first.version.definition, { v: 1 });
+
+        const same = await store.connectors.putVersion(version(env.id, 'sql', 'h1', { v: 1 }));
+        assert.equal(same.created, false);
+        assert.equal(same.version.id, first.version.id);
+        assert.equal(same.connector.latestVersion, 1);
+
+        const second = await store.connectors.putVersion({ ...version(env.id, 'sql', 'h2', { v: 2 }), title: 'SQL Server' });
+        assert.equal(second.created, true);
+        assert.equal(second.version.version, 2);
+        assert.equal(second.connector.id, first.connector.id);
+        assert.equal(second.connector.title, 'SQL Server');
+        assert.equal(second.connector.publisher, null);
+
+        const latest = await store.connectors.get(env.id, 'sql');
+        assert.deepEqual(latest, { connector: second.connector, version: second.version });
+        const v1 = await store.connectors.getVersion(env.id, 'sql', 1);
+        assert.deepEqual(v1?.version, first.version);
+        assert.deepEqual(v1?.version.definition, { v: 1 });
+        assert.equal(await store.connectors.getVersion(env.id, 'sql', 3), undefined);
+        assert.equal(await store.connectors.getVersion(env.id, 'sql', 0), undefined);
+      });
+
+      it('lists versions oldest first without their definitions', async () => {
+        const env = await newEnvironment();
+        await store.connectors.putVersion(version(env.id, 'blob', 'a'));
+        await store.connectors.putVersion({ ...version(env.id, 'blob', 'b'), issues: [{ code: 'W1', severity: 'warning', path: '', message: 'm' }] });
+        const versions = await store.connectors.listVersions(env.id, 'blob');
+        assert.ok(versions);
+        assert.deepEqual(versions.map((v) => [v.version, v.contentHash]), [[1, 'a'], [2, 'b']]);
+        assert.ok(versions.every((v) => !('definition' in v)), 'listVersions must not carry definitions');
+        assert.deepEqual(versions[1]?.issues, [{ code: 'W1', severity: 'warning', path: '', message: 'm' }]);
+        assert.equal(await store.connectors.listVersions(env.id, 'nope'), undefined);
+      });
+
+      it('lists an environment’s connectors sorted by name, case-sensitively distinct', async () => {
+        const env = await newEnvironment();
+        const elsewhere = await newEnvironment();
+        for (const n of ['salesforce', 'Office365', 'office365', 'azureblob', 'Zendesk']) {
+          await store.connectors.putVersion({ ...version(env.id, n, 'h'), builtin: n === 'azureblob' });
+        }
+        await store.connectors.putVersion(version(elsewhere.id, 'hidden', 'h'));
+        const listed = await store.connectors.list(env.id);
+        assert.deepEqual(listed.map((c) => c.name), ['Office365', 'Zendesk', 'azureblob', 'office365', 'salesforce']);
+        assert.deepEqual(listed.map((c) => c.builtin), [false, false, true, false, false]);
+        assert.ok(listed.every((c) => c.environmentId === env.id && c.latestVersion === 1));
+        assert.notEqual((await store.connectors.get(env.id, 'Office365'))?.connector.id, (await store.connectors.get(env.id, 'office365'))?.connector.id);
+        assert.deepEqual(await store.connectors.list(newId()), []);
+      });
+
+      it('deletes a connector with its versions, and the name starts again at v1', async () => {
+        const env = await newEnvironment();
+        await store.connectors.putVersion(version(env.id, 'gone', 'a'));
+        await store.connectors.putVersion(version(env.id, 'gone', 'b'));
+        await store.connectors.putVersion(version(env.id, 'kept', 'a'));
+        assert.equal(await store.connectors.delete(env.id, 'gone'), true);
+        assert.equal(await store.connectors.get(env.id, 'gone'), undefined);
+        assert.equal(await store.connectors.getVersion(env.id, 'gone', 1), undefined);
+        assert.equal(await store.connectors.listVersions(env.id, 'gone'), undefined);
+        assert.equal(await store.connectors.delete(env.id, 'gone'), false);
+        assert.deepEqual((await store.connectors.list(env.id)).map((c) => c.name), ['kept']);
+        const again = await store.connectors.putVersion(version(env.id, 'gone', 'b'));
+        assert.equal(again.created, true);
+        assert.equal(again.version.version, 1);
+      });
+
+      it('numbers concurrent puts of different content 1..5 without gaps or duplicates', async () => {
+        const env = await newEnvironment();
+        const results = await Promise.all(['c1', 'c2', 'c3', 'c4', 'c5'].map((h) => store.connectors.putVersion(version(env.id, 'race', h))));
+        assert.ok(results.every((r) => r.created));
+        assert.deepEqual(results.map((r) => r.version.version).sort((a, b) => a - b), [1, 2, 3, 4, 5]);
+        assert.equal(new Set(results.map((r) => r.connector.id)).size, 1);
+        const versions = await store.connectors.listVersions(env.id, 'race');
+        assert.deepEqual(versions?.map((v) => v.version), [1, 2, 3, 4, 5]);
+        assert.deepEqual(versions?.map((v) => v.contentHash).sort(), ['c1', 'c2', 'c3', 'c4', 'c5']);
+        assert.equal((await store.connectors.get(env.id, 'race'))?.connector.latestVersion, 5);
+      });
+
+      it('creates exactly one version when the same content is put concurrently', async () => {
+        const env = await newEnvironment();
+        const results = await Promise.all(Array.from({ length: 5 }, () => store.connectors.putVersion(version(env.id, 'same', 'h'))));
+        assert.equal(results.filter((r) => r.created).length, 1);
+        assert.ok(results.every((r) => r.version.version === 1));
+      });
+
+      it('round-trips nested, unicode and megabyte-sized JSON unchanged', async () => {
+        const env = await newEnvironment();
+        const nested = {
+          info: { title: 'Ünïcödé ✓ 日本語 עברית 🚀', 'x-ms-capabilities': { nested: { deeper: [1, [2, [3, { k: null }]]] } } },
+          numbers: [0, -1, 1.5, 1e21, Number.MAX_SAFE_INTEGER],
+          flags: [true, false],
+          control: 'tab\tnewline\nnul\u0000quote"backslash\\',
+          empty: {},
+          emptyList: [],
+        };
+        const put = await store.connectors.putVersion(version(env.id, 'json', 'n', nested));
+        assert.deepEqual(put.version.definition, nested);
+        assert.deepEqual((await store.connectors.get(env.id, 'json'))?.version.definition, nested);
+
+        const big = { operations: Array.from({ length: 8000 }, (_, i) => ({ operationId: `Op${i}`, summary: `Résumé ${i} ${'·'.repeat(120)}`, params: { i, ok: i % 2 === 0 } })) };
+        assert.ok(JSON.stringify(big).length > 1_000_000, 'fixture should exceed 1 MB');
+        const issues = [{ code: 'I', severity: 'info', path: '/paths/~1items', message: 'naïve “quotes”' }];
+        await store.connectors.putVersion({ ...version(env.id, 'big', 'b', big), issues });
+        const read = await store.connectors.get(env.id, 'big');
+        assert.deepEqual(read?.version.definition, big);
+        assert.deepEqual(read?.version.issues, issues);
+      });
+
+      it('refuses an unknown environment and a definition with no JSON form', async () => {
+        await assert.rejects(store.connectors.putVersion(version(newId(), 'x', 'h')), NotFoundError);
+        const env = await newEnvironment();
+        await assert.rejects(store.connectors.putVersion({ ...version(env.id, 'x', 'h'), definition: undefined }), UserInputError);
+        await assert.rejects(store.connectors.putVersion(version(env.id, 'x', 'h', { n: 10n })), UserInputError);
+        assert.equal(await store.connectors.get(env.id, 'x'), undefined);
+      });
+    });
+
+    describe('reopening', () => {
+      it('keeps the data and does not apply migrations again', async () => {
+        const env = await newEnvironment();
+        await store.connectors.putVersion(version(env.id, 'persisted', 'p', { kept: true }));
+        const reopened = await open();
+        try {
+          assert.deepEqual(reopened.migrations.appliedNow, []);
+          assert.equal(reopened.migrations.version, store.migrations.version);
+          assert.equal(reopened.driver, store.driver);
+          assert.deepEqual((await reopened.connectors.get(env.id, 'persisted'))?.version.definition, { kept: true });
+          assert.equal((await reopened.environments.getByName('default'))?.id, (await store.environments.getByName('default'))?.id);
+        } finally {
+          await reopened.close();
+        }
+      });
+    });
+  });
+}
