@@ -4,6 +4,7 @@
  */
 import type { OpenApi3Context } from './context.ts';
 import { deref } from './context.ts';
+import { rewriteExtensionRefs } from './extension-refs.ts';
 import { convertParameter } from './parameters.ts';
 import { convertPaths } from './paths.ts';
 import { convertResponse } from './responses.ts';
@@ -59,6 +60,7 @@ export function convertOpenApi3ToSwagger2(document: unknown, options: { file: st
   if (document.jsonSchemaDialect !== undefined) {
     log.info({ code: 'convert-unsupported-feature', path: '/jsonSchemaDialect', message: 'jsonSchemaDialect is dropped: Swagger 2.0 schemas always use its own JSON Schema subset' });
   }
+  rewriteExtensionRefs(ctx, out);
   return { document: out, issues: log.issues };
 }
 

@@ -85,7 +85,8 @@ function formParameters(ctx: OpenApi3Context, media: SourceNode): JsonObject[] {
   const encoding = child(media, 'encoding');
   return properties.map(([name, property]) => {
     const flat = flattenSimpleSchema(ctx, { node: property, location: 'formData', owner: child(encoding, name) });
-    const out: JsonObject = { name, in: 'formData', required: required.has(name), ...flat };
+    const { description, ...value } = flat;
+    const out: JsonObject = { name, in: 'formData', ...(description === undefined ? {} : { description }), required: required.has(name), ...value };
     if (out.type === 'string' && out.format === 'binary') {
       out.type = 'file';
       delete out.format;

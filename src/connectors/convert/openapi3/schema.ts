@@ -74,6 +74,8 @@ export function convertSchema(ctx: OpenApi3Context, node: SourceNode): JsonObjec
         break;
       case 'const':
         out.enum = [cloneJson(member)];
+        // A const alone implies its type; Swagger 2.0 tools expect one next to enum.
+        if (value.type === undefined && constType(member) !== undefined) out.type = constType(member);
         break;
       case 'exclusiveMinimum':
         if (typeof member === 'number') exclusiveMinimum = member;
@@ -211,6 +213,12 @@ function convertItems(ctx: OpenApi3Context, node: SourceNode): JsonObject {
     message: 'tuple `items` (a list of schemas) is reduced to its first schema — Swagger 2.0 arrays have one item schema',
   });
   return convertSchema(ctx, child(node, 0));
+}
+
+function constType(value: unknown): string | undefined {
+  if (typeof value === 'string' || typeof value === 'boolean') return typeof value;
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return undefined;
 }
 
 function isNullSchema(value: unknown): boolean {

@@ -8,7 +8,7 @@ import { collectRequests, descriptionOf, type RequestEntry } from './collection.
 import type { PostmanContext } from './context.ts';
 import { createSecurityRegistry, type SecurityRegistry } from './auth.ts';
 import { createOperationIdAllocator, operationIdFromName } from './operation-id.ts';
-import { buildPathTemplate, pathParameters, queryParameters, readHeaders, splitHeaders } from './request-parts.ts';
+import { buildPathTemplate, pathParameters, queryParameters, readHeaders, splitHeaders, type PathTemplate } from './request-parts.ts';
 import { convertExampleResponses } from './responses.ts';
 import { readUrl, resolveOrigin, type RequestUrl, type ResolvedOrigin } from './url.ts';
 import { collectionVariables } from './variables.ts';
@@ -49,6 +49,13 @@ export function convertPostmanToSwagger2(document: unknown, options: { file: str
   }
   const main = chooseOrigin(located);
   const basePathSegments = commonPrefix(located.filter((request) => sameOrigin(request.origin, main)).map((request) => request.origin.prefix));
+  if (main === undefined && located.length > 0) {
+    log.warning({
+      code: 'convert-postman-host-missing',
+      path: '/item',
+      message: 'no request has an absolute URL, so the converted definition has no host — use {{baseUrl}} with a collection variable, or set the host when importing',
+    });
+  }
   if (main !== undefined && main.unresolved.length > 0) {
     const first = located.find((request) => sameOrigin(request.origin, main));
     log.warning({
@@ -182,7 +189,7 @@ function buildOperation(
   args: {
     request: LocatedRequest;
     method: string;
-    template: ReturnType<typeof buildPathTemplate>;
+    template: PathTemplate;
     security: SecurityRegistry;
     rootSecurity: JsonObject[] | undefined;
     allocate: (base: string) => string;

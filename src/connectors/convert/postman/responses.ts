@@ -71,7 +71,9 @@ function convertExample(ctx: PostmanContext, example: SourceNode): { response: J
     const parsed = json ? parseJsonText(body) : undefined;
     if (parsed?.ok === true) {
       mediaType ??= 'application/json';
-      out.schema = inferSchema(parsed.value);
+      // The example is given once, under `examples`, rather than again inside the schema.
+      const { example: _example, ...schema } = inferSchema(parsed.value);
+      out.schema = schema;
       out.examples = { [mediaType]: parsed.value };
     } else {
       if (parsed !== undefined) {
