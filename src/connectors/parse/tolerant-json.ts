@@ -19,8 +19,10 @@ export function parseTolerantJson(source: SourceText, limits: Readonly<ParseLimi
   return new TolerantJsonParser(source, limits).parse();
 }
 
-/** Repairs of one kind listed individually before the rest are summarised in one warning. */
+/** Warnings of one kind listed individually before the rest are summarised in one warning. */
 const MAX_LISTED_REPAIRS = 50;
+/** How far back the brace-alignment hint looks for a line start. */
+const MAX_INDENT_SCAN = 2000;
 const DANGEROUS_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 type Frame =
@@ -121,7 +123,10 @@ class TolerantJsonParser {
     const c = text.charCodeAt(start);
     if (c === 123 || c === 91) {
       if (this.#stack.length >= this.#limits.maxDepth) {
-        return this.#fail(start, 'too-deep', `nesting goes deeper than ${this.#limits.maxDepth} levels here — a connector definition is never this deep; flatten the document, or raise limits.maxDepth if it is genuine`);
+        return this.#failWith(start, {
+          code: 'too-deep',
+          message: `nesting goes deeper than ${this.#limits.maxDepth} levels here — a connector definition is never this deep; flatten the document, or raise limits.maxDepth if it is genuine`,
+        });
       }
       this.#i++;
       if (c === 123) {
@@ -149,7 +154,7 @@ class TolerantJsonParser {
         return this.#complete(value);
       }
     }
-    return this.#fail(start, 'json-syntax', `expected ${this.#valueContext()} but found ${describeFound(text, start)}${this.#hintFor(start)}`);
+    return this.#fail(start, `expected ${this.#valueContext()} but found ${describeFound(text, start)}${this.#hintFor(start)}`);
   }
 
   /** Where a value was expected, for messages. */
@@ -186,7 +191,7 @@ class TolerantJsonParser {
     let out = '';
     for (;;) {
       if (j >= text.length) {
-        return this.#fail(j, 'json-syntax', `expected '"' to close the string that starts at ${this.#source.describePosition(start)} but found the end of the file — add the closing quote`);
+        return this.#fail(j, `expected '"' to close the string that starts at ${this.#source.describePosition(start)} but found the end of the file — add the closing quote`);
       }
       const c = text.charCodeAt(j);
       if (c === QUOTE) break;
@@ -203,13 +208,13 @@ class TolerantJsonParser {
         if (c === 10 || c === 13) {
           return this.#fail(
             j,
-            'json-syntax',
             `expected '"' to close the string that starts at ${this.#source.describePosition(start)} but found a line break — close the string, or write the line break as \\n`,
           );
         }
         const name = CONTROL_NAMES.get(c) ?? 'control character';
-        this.#repair(j, 'repaired-control-character', 'raw control characters in strings', {
+        this.#repair(j, {
           code: 'repaired-control-character',
+          label: 'raw control characters in strings (kept as they are)',
           message: `raw ${name} (U+${c.toString(16).toUpperCase().padStart(4, '0')}) inside a string — JSON requires it escaped; kept it as the character. Write it as ${c === 9 ? '\\t' : `\\u${c.toString(16).padStart(4, '0')}`}`,
         });
       }
@@ -217,11 +222,10 @@ class TolerantJsonParser {
     }
     out += text.slice(segment, j);
     if (out.length > this.#limits.maxStringLength) {
-      return this.#fail(
-        start,
-        'string-too-long',
-        `this string is ${out.length} characters long, more than the limit of ${this.#limits.maxStringLength} — shorten it (large examples or embedded files do not belong in a definition), or raise limits.maxStringLength`,
-      );
+      return this.#failWith(start, {
+        code: 'string-too-long',
+        message: `this string is ${out.length} characters long, more than the limit of ${this.#limits.maxStringLength} — shorten it (large examples or embedded files do not belong in a definition), or raise limits.maxStringLength`,
+      });
     }
     this.#i = j + 1;
     return out;
@@ -237,13 +241,13 @@ class TolerantJsonParser {
       for (let k = at + 2; k < at + 6; k++) {
         const digit = hexValue(text.charCodeAt(k));
         if (digit === -1) {
-          return this.#fail(k, 'json-syntax', `expected four hex digits after '\\u' but found ${describeFound(text, k)} — write the character as \\uXXXX`);
+          return this.#fail(k, `expected four hex digits after '\\u' but found ${describeFound(text, k)} — write the character as \\uXXXX`);
         }
         code = code * 16 + digit;
       }
       return { value: String.fromCharCode(code), end: at + 6 };
     }
-    return this.#fail(at, 'json-syntax', `invalid escape '\\' followed by ${describeFound(text, at + 1)} in a string — valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a backslash as \\\\`);
+    return this.#fail(at, `invalid escape '\\' followed by ${describeFound(text, at + 1)} in a string — valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a backslash as \\\\`);
   }
 
   #readNumber(): number | undefined {
@@ -252,15 +256,15 @@ class TolerantJsonParser {
     let j = start;
     if (text.charCodeAt(j) === 45) j++;
     const first = text.charCodeAt(j);
-    if (!isDigit(first)) return this.#fail(j, 'json-syntax', `expected a digit after '-' but found ${describeFound(text, j)}`);
+    if (!isDigit(first)) return this.#fail(j, `expected a digit after '-' but found ${describeFound(text, j)}`);
     j++;
     if (first === 48 && isDigit(text.charCodeAt(j))) {
-      return this.#fail(start, 'json-syntax', 'numbers in JSON cannot have leading zeros — remove them, or quote the value if it is an identifier');
+      return this.#fail(start, 'numbers in JSON cannot have leading zeros — remove them, or quote the value if it is an identifier');
     }
     while (isDigit(text.charCodeAt(j))) j++;
     if (text.charCodeAt(j) === 46) {
       j++;
-      if (!isDigit(text.charCodeAt(j))) return this.#fail(j, 'json-syntax', `expected a digit after the decimal point but found ${describeFound(text, j)}`);
+      if (!isDigit(text.charCodeAt(j))) return this.#fail(j, `expected a digit after the decimal point but found ${describeFound(text, j)}`);
       while (isDigit(text.charCodeAt(j))) j++;
     }
     const e = text.charCodeAt(j);
@@ -268,7 +272,7 @@ class TolerantJsonParser {
       j++;
       const sign = text.charCodeAt(j);
       if (sign === 43 || sign === 45) j++;
-      if (!isDigit(text.charCodeAt(j))) return this.#fail(j, 'json-syntax', `expected a digit in the exponent but found ${describeFound(text, j)}`);
+      if (!isDigit(text.charCodeAt(j))) return this.#fail(j, `expected a digit in the exponent but found ${describeFound(text, j)}`);
       while (isDigit(text.charCodeAt(j))) j++;
     }
     this.#i = j;
@@ -288,7 +292,7 @@ class TolerantJsonParser {
     }
     if (c === QUOTE) return this.#readKey(top);
     const expected = afterComma ? "a property name in double quotes after ','" : "a property name in double quotes or '}'";
-    return this.#fail(this.#i, 'json-syntax', `expected ${expected} but found ${describeFound(this.#text, this.#i)}${this.#hintFor(this.#i)}`);
+    return this.#fail(this.#i, `expected ${expected} but found ${describeFound(this.#text, this.#i)}${this.#hintFor(this.#i)}`);
   }
 
   #readKey(top: Extract<Frame, { kind: 'object' }>): State | undefined {
@@ -297,18 +301,16 @@ class TolerantJsonParser {
     if (key === undefined) return undefined;
     this.#skipWhitespace();
     if (this.#text.charCodeAt(this.#i) !== 58) {
-      return this.#fail(this.#i, 'json-syntax', `expected ':' after property name "${truncate(key)}" but found ${describeFound(this.#text, this.#i)}${this.#hintFor(this.#i)}`);
+      return this.#fail(this.#i, `expected ':' after property name "${truncate(key)}" but found ${describeFound(this.#text, this.#i)}${this.#hintFor(this.#i)}`);
     }
     this.#i++;
     if (Object.hasOwn(top.value, key)) {
-      this.#warnings.push(
-        this.#source.issueAt(keyOffset, {
-          code: 'duplicate-key',
-          severity: 'warning',
-          path: this.#pointer(key),
-          message: `property "${truncate(key)}" appears more than once in the same object — the last value wins; remove the duplicates`,
-        }),
-      );
+      this.#repair(keyOffset, {
+        code: 'duplicate-key',
+        label: 'duplicate keys',
+        message: `property "${truncate(key)}" appears more than once in the same object — the last value wins; remove the duplicates`,
+        path: this.#pointer(key),
+      });
     }
     top.key = key;
     return 'value';
@@ -327,8 +329,9 @@ class TolerantJsonParser {
 
   #repairTrailingComma(top: Frame): void {
     const closer = top.kind === 'object' ? '}' : ']';
-    this.#repair(top.commaOffset, 'repaired-trailing-comma', 'trailing commas', {
+    this.#repair(top.commaOffset, {
       code: 'repaired-trailing-comma',
+      label: 'trailing commas (ignored)',
       message: `trailing ',' before '${closer}' — JSON does not allow it; ignored it. Delete the comma after the last ${top.kind === 'object' ? 'property' : 'element'}`,
       path: this.#pointer(),
     });
@@ -353,7 +356,7 @@ class TolerantJsonParser {
     if (top === undefined) {
       if (at >= text.length) return 'done';
       const ended = this.#rootEnd >= 0 ? `the root ${Array.isArray(this.#root) ? 'array' : 'object'} already closed at ${this.#source.describePosition(this.#rootEnd)}` : 'the document is a single value that already ended';
-      return this.#fail(at, 'json-syntax', `unexpected data after the end of the document: found ${describeFound(text, at)}, but ${ended} — an extra closing brace or a missing opening brace earlier?${this.#misalignedHint()}`);
+      return this.#fail(at, `unexpected data after the end of the document: found ${describeFound(text, at)}, but ${ended} — an extra closing brace or a missing opening brace earlier?${this.#misalignedHint()}`);
     }
     const c = text.charCodeAt(at);
     if (c === 44) {
@@ -367,14 +370,14 @@ class TolerantJsonParser {
         this.#repairMissingComma('between object members');
         return this.#readKey(top);
       }
-      return this.#fail(at, 'json-syntax', `expected ',' or '}' after property value but found ${describeFound(text, at)}${this.#closerHint(top, c)}${this.#hintFor(at)}`);
+      return this.#fail(at, `expected ',' or '}' after property value but found ${describeFound(text, at)}${this.#closerHint(top, c)}${this.#hintFor(at)}`);
     }
     if (c === 93) return this.#close();
     if (lineBreak && this.#startsValue(at)) {
       this.#repairMissingComma('between array elements');
       return 'value';
     }
-    return this.#fail(at, 'json-syntax', `expected ',' or ']' after array element but found ${describeFound(text, at)}${this.#closerHint(top, c)}${this.#hintFor(at)}`);
+    return this.#fail(at, `expected ',' or ']' after array element but found ${describeFound(text, at)}${this.#closerHint(top, c)}${this.#hintFor(at)}`);
   }
 
   #closerHint(top: Frame, c: number): string {
@@ -400,27 +403,41 @@ class TolerantJsonParser {
 
   /**
    * Whether a closing bracket that starts its line is indented like the line holding its opener.
-   * Brackets sharing a line with other content are not judged.
+   * Brackets sharing a line with other content, and lines longer than a scan bound (minified
+   * JSON), are not judged — this must stay cheap on every close.
    */
   #linesUp(openOffset: number, closeOffset: number): boolean {
+    const closeIndent = this.#indentBefore(closeOffset, true);
+    if (closeIndent === undefined) return true;
+    const openIndent = this.#indentBefore(openOffset, false);
+    return openIndent === undefined || openIndent === closeIndent;
+  }
+
+  /**
+   * The indentation width of the line containing `offset`; with `blankBefore`, undefined unless
+   * only spaces/tabs precede `offset` on its line. Undefined too when the line start is far away.
+   */
+  #indentBefore(offset: number, blankBefore: boolean): number | undefined {
     const text = this.#text;
-    const lineStart = (offset: number): number => Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
-    const closeLine = lineStart(closeOffset);
-    for (let k = closeLine; k < closeOffset; k++) {
-      const c = text.charCodeAt(k);
-      if (c !== 32 && c !== 9) return true;
+    const bound = Math.max(0, offset - MAX_INDENT_SCAN);
+    let start = offset;
+    while (start > 0) {
+      const c = text.charCodeAt(start - 1);
+      if (c === 10 || c === 13) break;
+      if (blankBefore && c !== 32 && c !== 9) return undefined;
+      if (start === bound) return undefined;
+      start--;
     }
-    const openLine = lineStart(openOffset);
-    if (openLine === closeLine) return true;
-    let indent = openLine;
-    while (text.charCodeAt(indent) === 32 || text.charCodeAt(indent) === 9) indent++;
-    return indent - openLine === closeOffset - closeLine;
+    let end = start;
+    while (text.charCodeAt(end) === 32 || text.charCodeAt(end) === 9) end++;
+    return end - start;
   }
 
   #repairMissingComma(where: string): void {
     const next = this.#source.describePosition(this.#i);
-    this.#repair(this.#valueEnd, 'repaired-missing-comma', 'missing commas', {
+    this.#repair(this.#valueEnd, {
       code: 'repaired-missing-comma',
+      label: 'missing commas (assumed)',
       message: `missing ',' ${where} (the next one starts at ${next}) — assumed one; add the ',' at the end of this line`,
       path: this.#pointer(),
     });
@@ -482,15 +499,17 @@ class TolerantJsonParser {
     return key === undefined ? pointer : pointer + '/' + escapePointerToken(key);
   }
 
-  #repair(offset: number, kind: string, label: string, spec: { code: string; message: string; path?: string }): void {
-    const count = (this.#repairCounts.get(kind) ?? 0) + 1;
-    this.#repairCounts.set(kind, count);
+  /** Records a warning (a repair or a duplicate key); past {@link MAX_LISTED_REPAIRS} of a code, only counts it. */
+  #repair(offset: number, warning: { code: string; label: string; message: string; path?: string }): void {
+    const { code, label, message, path } = warning;
+    const count = (this.#repairCounts.get(code) ?? 0) + 1;
+    this.#repairCounts.set(code, count);
     if (count <= MAX_LISTED_REPAIRS) {
-      this.#warnings.push(this.#source.issueAt(offset, { ...spec, severity: 'warning' }));
+      this.#warnings.push(this.#source.issueAt(offset, { code, severity: 'warning', message, path: path ?? '' }));
       return;
     }
-    const unlisted = this.#unlisted.get(kind);
-    if (unlisted === undefined) this.#unlisted.set(kind, { count: 1, firstOffset: offset, label });
+    const unlisted = this.#unlisted.get(code);
+    if (unlisted === undefined) this.#unlisted.set(code, { count: 1, firstOffset: offset, label });
     else unlisted.count++;
   }
 
@@ -499,14 +518,21 @@ class TolerantJsonParser {
       this.#source.issueAt(firstOffset, {
         code,
         severity: 'warning',
-        message: `${count} more repairs of ${label} from here on, not listed one by one — fix the file so it is strict JSON`,
+        message: `${count} more ${label} from here on, not listed one by one — fix the file so it is strict JSON`,
       }),
     );
     return [...this.#warnings, ...summaries];
   }
 
-  #fail(offset: number, code: string, message: string): undefined {
-    this.#error = this.#source.issueAt(offset, { code, severity: 'error', message });
+  /** Records the one `json-syntax` error; returns undefined so callers can `return this.#fail(…)`. */
+  #fail(offset: number, message: string): undefined {
+    this.#error = this.#source.issueAt(offset, { code: 'json-syntax', severity: 'error', message });
+    return undefined;
+  }
+
+  /** Like {@link #fail} for a broken limit, which has its own code. */
+  #failWith(offset: number, problem: { code: 'too-deep' | 'string-too-long'; message: string }): undefined {
+    this.#error = this.#source.issueAt(offset, { code: problem.code, severity: 'error', message: problem.message });
     return undefined;
   }
 

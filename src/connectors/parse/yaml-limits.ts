@@ -5,6 +5,9 @@ import type { Issue } from '../../core/index.ts';
 import type { ParseLimits } from './limits.ts';
 import type { SourceText } from './source-text.ts';
 
+/** Duplicate keys listed individually before the rest are summarised in one warning. */
+const MAX_LISTED_DUPLICATES = 50;
+
 /**
  * The offset of the first collection nested deeper than `maxDepth` in the YAML concrete syntax
  * tree, or undefined. Runs before composition because the yaml composer recurses once per level.
@@ -68,12 +71,15 @@ interface Visit {
  * - strings above `maxStringLength`.
  * Duplicate keys are reported as warnings (the last value wins, as in JSON).
  */
-export function checkYamlTree(root: unknown, source: SourceText, limits: Readonly<ParseLimits>): YamlTreeReport {
+export function checkYamlTree(root: unknown, context: { readonly source: SourceText; readonly limits: Readonly<ParseLimits> }): YamlTreeReport {
+  const { source, limits } = context;
   const warnings: Issue[] = [];
   const anchors = new Map<string, AnchorRecord>();
   let expansions = 0;
-  const fail = (node: unknown, code: string, message: string): YamlTreeReport => ({
-    error: source.issueAt(startOf(node), { code, severity: 'error', message }),
+  let duplicates = 0;
+  let unlistedDuplicates: number | undefined;
+  const fail = (node: unknown, problem: { code: string; message: string }): YamlTreeReport => ({
+    error: source.issueAt(startOf(node), { code: problem.code, severity: 'error', message: problem.message }),
     warnings,
   });
   const stack: Visit[] = [{ node: root, parent: undefined, token: undefined, depth: 0, exiting: false, childHeight: 0, anchor: undefined }];
@@ -90,14 +96,14 @@ export function checkYamlTree(root: unknown, source: SourceText, limits: Readonl
     if (isAlias(node)) {
       const target = anchors.get(node.source);
       const name = `*${node.source}`;
-      if (target === undefined) return fail(node, 'yaml-syntax', `alias ${name} refers to no anchor &${node.source} defined before it — define the anchor first, or remove the alias`);
-      if (target.open) return fail(node, 'yaml-alias-cycle', `alias ${name} sits inside the node anchored &${node.source}, so the value would contain itself — a definition must be a tree; copy the content instead`);
+      if (target === undefined) return fail(node, { code: 'yaml-syntax', message: `alias ${name} refers to no anchor &${node.source} defined before it — define the anchor first, or remove the alias` });
+      if (target.open) return fail(node, { code: 'yaml-alias-cycle', message: `alias ${name} sits inside the node anchored &${node.source}, so the value would contain itself — a definition must be a tree; copy the content instead` });
       expansions += 1 + target.expansions;
       if (expansions > limits.maxYamlAliases) {
-        return fail(node, 'yaml-alias-limit', `alias ${name} brings the number of alias expansions above the limit of ${limits.maxYamlAliases} (nested aliases count every time they are repeated) — a billion-laughs document? Write the content out, or raise limits.maxYamlAliases if it is genuine`);
+        return fail(node, { code: 'yaml-alias-limit', message: `alias ${name} brings the number of alias expansions above the limit of ${limits.maxYamlAliases} (nested aliases count every time they are repeated) — a billion-laughs document? Write the content out, or raise limits.maxYamlAliases if it is genuine` });
       }
       if (visit.depth + target.height > limits.maxDepth) {
-        return fail(node, 'too-deep', `alias ${name} nests the document deeper than ${limits.maxDepth} levels — flatten it, or raise limits.maxDepth if it is genuine`);
+        return fail(node, { code: 'too-deep', message: `alias ${name} nests the document deeper than ${limits.maxDepth} levels — flatten it, or raise limits.maxDepth if it is genuine` });
       }
       if (visit.parent !== undefined) visit.parent.childHeight = Math.max(visit.parent.childHeight, target.height);
       continue;
@@ -109,14 +115,14 @@ export function checkYamlTree(root: unknown, source: SourceText, limits: Readonl
     }
     if (isScalar(node)) {
       if (typeof node.value === 'string' && node.value.length > limits.maxStringLength) {
-        return fail(node, 'string-too-long', `this string is ${node.value.length} characters long, more than the limit of ${limits.maxStringLength} — shorten it, or raise limits.maxStringLength`);
+        return fail(node, { code: 'string-too-long', message: `this string is ${node.value.length} characters long, more than the limit of ${limits.maxStringLength} — shorten it, or raise limits.maxStringLength` });
       }
       if (visit.anchor !== undefined) closeAnchor(visit.anchor, expansions, 0);
       continue;
     }
     if (!isMap(node) && !isSeq(node)) continue;
     const depth = visit.depth + 1;
-    if (depth > limits.maxDepth) return fail(node, 'too-deep', `nesting goes deeper than ${limits.maxDepth} levels here — flatten the document, or raise limits.maxDepth if it is genuine`);
+    if (depth > limits.maxDepth) return fail(node, { code: 'too-deep', message: `nesting goes deeper than ${limits.maxDepth} levels here — flatten the document, or raise limits.maxDepth if it is genuine` });
     visit.exiting = true;
     stack.push(visit);
     const children: Visit[] = [];
@@ -129,7 +135,8 @@ export function checkYamlTree(root: unknown, source: SourceText, limits: Readonl
       for (const pair of node.items) {
         const key = keyToken(pair.key);
         if (key !== undefined) {
-          if (seen.has(key)) {
+          if (seen.has(key) && ++duplicates > MAX_LISTED_DUPLICATES) unlistedDuplicates ??= startOf(pair.key);
+          else if (seen.has(key)) {
             warnings.push(
               source.issueAt(startOf(pair.key), {
                 code: 'duplicate-key',
@@ -149,6 +156,15 @@ export function checkYamlTree(root: unknown, source: SourceText, limits: Readonl
       const next = children[k];
       if (next !== undefined) stack.push(next);
     }
+  }
+  if (unlistedDuplicates !== undefined) {
+    warnings.push(
+      source.issueAt(unlistedDuplicates, {
+        code: 'duplicate-key',
+        severity: 'warning',
+        message: `${duplicates - MAX_LISTED_DUPLICATES} more duplicate keys from here on, not listed one by one — remove the duplicates`,
+      }),
+    );
   }
   return { error: undefined, warnings };
 }
