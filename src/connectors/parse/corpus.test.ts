@@ -57,6 +57,17 @@ const repaired: Array<{ file: string; warnings: Array<[string, number, number]> 
   { file: 'certified-connectors/SigningHub/apiProperties.json', warnings: [['repaired-missing-comma', 23, 7]] },
   { file: 'certified-connectors/Easyvista_Service._Manager/apiDefinition.swagger.json', warnings: [['repaired-control-character', 3819, 47]] },
   { file: 'independent-publisher-connectors/Yelp/apiDefinition.swagger.json', warnings: [['repaired-encoding', 866, 118]] },
+  // Upstream research listed ZohoSign as structurally broken; its only defect is EM SPACE (U+2003)
+  // indentation on two lines, which reads unambiguously as whitespace.
+  {
+    file: 'certified-connectors/ZohoSign/apiDefinition.swagger.json',
+    warnings: [
+      ['repaired-whitespace', 14, 1],
+      ['repaired-whitespace', 14, 2],
+      ['repaired-whitespace', 29, 1],
+      ['repaired-whitespace', 29, 2],
+    ],
+  },
 ];
 
 const broken: Array<{ file: string; line: number; column: number; message: RegExp; warnings?: string[] }> = [
@@ -66,7 +77,6 @@ const broken: Array<{ file: string; line: number; column: number; message: RegEx
     column: 6,
     message: /unexpected data after the end of the document: found ',', but the root object already closed at line 276, column 5 .*'}' at line 224, column 11 is indented differently/,
   },
-  { file: 'certified-connectors/ZohoSign/apiDefinition.swagger.json', line: 14, column: 1, message: /expected ',' or '}' after property value but found U\+2003 \(EM SPACE\)/ },
   {
     file: 'independent-publisher-connectors/GIPHY/apiDefinition.swagger.json',
     line: 865,
@@ -105,7 +115,7 @@ describe('the published connector corpus', { skip }, () => {
     });
   }
 
-  it('parses all 398 definition and properties files except the 4 known-broken ones, with clean refs', () => {
+  it('parses all 398 definition and properties files except the 3 known-broken ones, with clean refs', () => {
     const files = corpusFiles();
     assert.equal(files.length, 398);
     const failed: string[] = [];

@@ -138,7 +138,6 @@ describe('parseDocument — JSON that cannot be repaired', () => {
     },
     { file: 'unterminated-string.json', line: 2, column: 26, message: /expected '"' to close the string that starts at line 2, column 12 but found a line break/ },
     { file: 'missing-comma-then-garbage.json', line: 4, column: 3, message: /expected ',' or '}' after property value but found '"'/ },
-    { file: 'em-space.json', line: 5, column: 1, message: /found U\+2003 \(EM SPACE\), which is not whitespace in JSON/ },
     { file: 'wrong-closer.json', line: 2, column: 20, message: /expected ',' or ']' after array element but found '}' — the array opened at line 2, column 11 must be closed with ']'/ },
   ];
   for (const c of cases) {
@@ -148,6 +147,16 @@ describe('parseDocument — JSON that cannot be repaired', () => {
       assert.match(error.message, c.message);
     });
   }
+
+  it('reads EM SPACE indentation between tokens as whitespace, with a located warning', () => {
+    const result = parseFixture('em-space.json');
+    assert.equal(result.ok, true);
+    assert.deepEqual(located(result.issues), [
+      ['repaired-whitespace', 'warning', 5, 1],
+      ['repaired-whitespace', 'warning', 5, 2],
+    ]);
+    assert.match(result.issues[0]?.message ?? '', /U\+2003/);
+  });
 
   it('keeps the repair warnings made before the error, so both problems can be fixed at once', () => {
     const result = parseFixture('missing-comma-then-garbage.json');

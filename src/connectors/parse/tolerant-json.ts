@@ -62,6 +62,11 @@ function hexValue(code: number): number {
   return -1;
 }
 
+/** Unicode space separators (no-break, en/em and other typographic spaces, ideographic space). */
+function isUnicodeSpace(c: number): boolean {
+  return c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
 class TolerantJsonParser {
   readonly #source: SourceText;
   readonly #text: string;
@@ -480,6 +485,15 @@ class TolerantJsonParser {
       if (c === 32 || c === 9) i++;
       else if (c === 10 || c === 13) {
         lineBreak = true;
+        i++;
+      } else if (isUnicodeSpace(c)) {
+        // Editors paste no-break and em spaces as indentation (ZohoSign); JSON allows only ASCII
+        // whitespace, but outside strings they cannot mean anything else.
+        this.#repair(i, {
+          code: 'repaired-whitespace',
+          label: 'non-ASCII spaces',
+          message: `U+${c.toString(16).toUpperCase().padStart(4, '0')} is a space character JSON does not allow between tokens; read as a plain space — replace it with an ordinary space`,
+        });
         i++;
       } else break;
     }
