@@ -8,7 +8,7 @@ import { corpusFolder } from '../kit/corpus.ts';
 
 const MAIN = resolve(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const planner = corpusFolder('certified-connectors', 'Planner');
-const zohoSign = corpusFolder('certified-connectors', 'ZohoSign');
+const broken = corpusFolder('certified-connectors', 'CognitiveServicesTextAnalytics');
 const yelp = corpusFolder('independent-publisher-connectors', 'Yelp');
 
 let dataDir: string;
@@ -28,11 +28,11 @@ after(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('plugboard connector validate', () => {
   test('--json prints one element per path, in order, and exits 1 when any has errors', () => {
     const missing = join(dataDir, 'no-such-connector');
-    const { code, stdout } = plugboard('connector', 'validate', planner, zohoSign, yelp, missing, '--json');
+    const { code, stdout } = plugboard('connector', 'validate', planner, broken, yelp, missing, '--json');
     assert.equal(code, 1);
     const reports = JSON.parse(stdout);
     assert.equal(reports.length, 4);
-    assert.deepEqual(reports.map((r: { path: string }) => r.path), [planner, zohoSign, yelp, missing]);
+    assert.deepEqual(reports.map((r: { path: string }) => r.path), [planner, broken, yelp, missing]);
     const [p, z, y, m] = reports;
     assert.equal(p.loaded, true);
     assert.equal(p.title, 'Planner');
@@ -56,7 +56,7 @@ describe('plugboard connector validate', () => {
   });
 
   test('an unparseable definition is reported with file, line and column, not a stack trace', () => {
-    const { code, stdout, stderr } = plugboard('connector', 'validate', zohoSign);
+    const { code, stdout, stderr } = plugboard('connector', 'validate', broken);
     assert.equal(code, 1);
     assert.match(stdout, /apiDefinition\.swagger\.json:\d+:\d+/);
     assert.doesNotMatch(stdout + stderr, /at .*\.ts:\d+:\d+\)/);
@@ -93,7 +93,7 @@ describe('plugboard connector import / list / show / delete', () => {
   });
 
   test('refuses to import a definition with errors and says why', () => {
-    const res = plugboard('connector', 'import', zohoSign);
+    const res = plugboard('connector', 'import', broken);
     assert.equal(res.code, 1);
     assert.match(res.stdout, /was not imported/);
     assert.match(res.stdout, /json-syntax/);

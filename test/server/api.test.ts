@@ -33,18 +33,18 @@ describe('HTTP API: catalog read endpoints', () => {
     await store.close();
   });
 
-  const get = (url: string, token: string | undefined = ADMIN_TOKEN) =>
-    app.inject({ method: 'GET', url, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+  const get = (url: string, token: string | null = ADMIN_TOKEN) =>
+    app.inject({ method: 'GET', url, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
 
   test('GET /healthz answers without a token', async () => {
-    const res = await get('/healthz', undefined);
+    const res = await get('/healthz', null);
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { status: 'ok', storage: 'sqlite' });
   });
 
   test('every /api call needs a bearer token', async () => {
     for (const url of ['/api/environments', '/api/openapi.json', '/api/environments/default/connectors']) {
-      const res = await get(url, undefined);
+      const res = await get(url, null);
       assert.equal(res.statusCode, 401, url);
       assert.equal(res.headers['www-authenticate'], 'Bearer');
       assert.equal(res.json().error.code, 'Unauthorized');

@@ -1,5 +1,5 @@
 /** Normalizes the `x-ms-dynamic-*` extensions into the forms of model/dynamic.ts. */
-import { asRecord, asString, isRecord, nonEmpty, pruneUndefined } from '../model/json.ts';
+import { asRecord, asString, isRecord, nonEmpty } from '../model/json.ts';
 import type {
   DynamicArgument,
   DynamicArguments,
@@ -12,7 +12,7 @@ import type {
   DynamicValues,
 } from '../model/dynamic.ts';
 
-/** Reads one argument of a dynamic call, telling the `{parameter}`, `{parameterReference}`, `{value}` and literal forms apart. */
+/** Reads one argument of a dynamic call, telling the `{parameter}`, `{parameterReference}`, `{value}`, `{selectedItemValuePath}` and literal forms apart. */
 export function readDynamicArgument(value: unknown): DynamicArgument {
   if (isRecord(value)) {
     const keys = Object.keys(value);
@@ -22,6 +22,8 @@ export function readDynamicArgument(value: unknown): DynamicArgument {
       const reference = asString(value['parameterReference']);
       if (reference !== undefined) return { kind: 'reference', reference };
       if ('value' in value) return { kind: 'value', value: value['value'] };
+      const selected = asString(value['selectedItemValuePath']);
+      if (selected !== undefined) return { kind: 'selectedItem', path: selected };
     }
   }
   return { kind: 'literal', value };
@@ -52,7 +54,7 @@ const VALUES_KEYS: ReadonlySet<string> = new Set(['operationId', 'capability', '
 export function readDynamicValues(value: unknown): DynamicValues | DynamicRaw {
   const record = asRecord(value);
   if (record === undefined) return raw(value);
-  return pruneUndefined<DynamicValues>({
+  return {
     form: 'object',
     operationId: asString(record['operationId']),
     capability: asString(record['capability']),
@@ -61,7 +63,7 @@ export function readDynamicValues(value: unknown): DynamicValues | DynamicRaw {
     valueTitle: asString(record['value-title']),
     valueCollection: asString(record['value-collection']),
     extra: extraKeys(record, VALUES_KEYS),
-  });
+  } satisfies DynamicValues;
 }
 
 const LIST_KEYS: ReadonlySet<string> = new Set(['operationId', 'parameters', 'itemsPath', 'itemValuePath', 'itemTitlePath']);
@@ -70,7 +72,7 @@ const LIST_KEYS: ReadonlySet<string> = new Set(['operationId', 'parameters', 'it
 export function readDynamicList(value: unknown): DynamicList | DynamicRaw {
   const record = asRecord(value);
   if (record === undefined) return raw(value);
-  return pruneUndefined<DynamicList>({
+  return {
     form: 'object',
     operationId: asString(record['operationId']),
     parameters: readDynamicArguments(record['parameters']),
@@ -78,7 +80,7 @@ export function readDynamicList(value: unknown): DynamicList | DynamicRaw {
     itemValuePath: asString(record['itemValuePath']),
     itemTitlePath: asString(record['itemTitlePath']),
     extra: extraKeys(record, LIST_KEYS),
-  });
+  } satisfies DynamicList;
 }
 
 const SCHEMA_KEYS: ReadonlySet<string> = new Set(['operationId', 'parameters', 'value-path']);
@@ -87,13 +89,13 @@ const SCHEMA_KEYS: ReadonlySet<string> = new Set(['operationId', 'parameters', '
 export function readDynamicSchema(value: unknown): DynamicSchema | DynamicRaw {
   const record = asRecord(value);
   if (record === undefined) return raw(value);
-  return pruneUndefined<DynamicSchema>({
+  return {
     form: 'object',
     operationId: asString(record['operationId']),
     parameters: readDynamicArguments(record['parameters']),
     valuePath: asString(record['value-path']),
     extra: extraKeys(record, SCHEMA_KEYS),
-  });
+  } satisfies DynamicSchema;
 }
 
 const PROPERTIES_KEYS: ReadonlySet<string> = new Set(['operationId', 'parameters', 'itemValuePath']);
@@ -102,13 +104,13 @@ const PROPERTIES_KEYS: ReadonlySet<string> = new Set(['operationId', 'parameters
 export function readDynamicProperties(value: unknown): DynamicProperties | DynamicRaw {
   const record = asRecord(value);
   if (record === undefined) return raw(value);
-  return pruneUndefined<DynamicProperties>({
+  return {
     form: 'object',
     operationId: asString(record['operationId']),
     parameters: readDynamicArguments(record['parameters']),
     itemValuePath: asString(record['itemValuePath']),
     extra: extraKeys(record, PROPERTIES_KEYS),
-  });
+  } satisfies DynamicProperties;
 }
 
 const TREE_CALL_KEYS: ReadonlySet<string> = new Set(['operationId', 'parameters', 'itemsPath', 'itemValuePath', 'itemTitlePath', 'itemFullTitlePath', 'itemIsParent']);
@@ -117,7 +119,7 @@ const TREE_KEYS: ReadonlySet<string> = new Set(['settings', 'open', 'browse']);
 function readTreeCall(value: unknown): DynamicTreeCall | undefined {
   const record = asRecord(value);
   if (record === undefined) return undefined;
-  return pruneUndefined<DynamicTreeCall>({
+  return {
     operationId: asString(record['operationId']),
     parameters: readDynamicArguments(record['parameters']),
     itemsPath: asString(record['itemsPath']),
@@ -126,7 +128,7 @@ function readTreeCall(value: unknown): DynamicTreeCall | undefined {
     itemFullTitlePath: asString(record['itemFullTitlePath']),
     itemIsParent: asString(record['itemIsParent']),
     extra: extraKeys(record, TREE_CALL_KEYS),
-  });
+  } satisfies DynamicTreeCall;
 }
 
 /** `x-ms-dynamic-tree`: `{settings, open, browse}`; a non-object is kept raw. */
@@ -140,5 +142,5 @@ export function readDynamicTree(value: unknown): DynamicTree | DynamicRaw {
   if (record['browse'] !== undefined && browse === undefined) extra['browse'] = record['browse'];
   const settings = asRecord(record['settings']);
   if (record['settings'] !== undefined && settings === undefined) extra['settings'] = record['settings'];
-  return pruneUndefined<DynamicTree>({ form: 'object', settings, open, browse, extra: nonEmpty(extra) });
+  return { form: 'object', settings, open, browse, extra: nonEmpty(extra) } satisfies DynamicTree;
 }

@@ -93,6 +93,17 @@ export function diagnoseExtensionKey(key: string, value?: unknown): ExtensionDia
   if (trimmed !== undefined) return { kind: 'misspelt', intended: trimmed };
   const byShape = intendedByShape(value);
   if (byShape !== undefined) return { kind: 'misspelt', intended: byShape };
+  const cached = nearestCache.get(lower);
+  if (cached !== undefined) return cached;
+  const diagnosis = nearestKnown(lower);
+  if (nearestCache.size < 1000) nearestCache.set(lower, diagnosis);
+  return diagnosis;
+}
+
+/** Misspelt keys repeat (one published connector has 146 `x-ms-summary title`): distances are computed once per key. */
+const nearestCache = new Map<string, ExtensionDiagnosis>();
+
+function nearestKnown(lower: string): ExtensionDiagnosis {
   let best: string | undefined;
   let bestDistance = MAX_TYPO_DISTANCE + 1;
   for (const [candidateLower, candidate] of knownLower) {

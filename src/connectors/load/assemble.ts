@@ -1,6 +1,6 @@
 /** Puts the document parts, apiProperties parts and folder assets together into one definition. */
 import type { Issue } from '../../core/index.ts';
-import { nonEmpty, pruneUndefined } from '../model/json.ts';
+import { nonEmpty } from '../model/json.ts';
 import { CONNECTOR_FORMAT_VERSION } from '../model/definition.ts';
 import type { ConnectorDefinition, ConnectorSourceInfo } from '../model/definition.ts';
 import { deriveConnectionParameters } from './derive-connection.ts';
@@ -24,17 +24,21 @@ export function assembleDefinition(input: AssembleInput): ConnectorDefinition {
   const { document, properties } = input;
   const derived = properties === undefined && input.deriveConnection;
   const parameters = properties?.connectionParameters ?? (derived ? deriveConnectionParameters(document.securityDefinitions, { file: input.source.definitionFile, issues: input.issues }) : []);
-  return pruneUndefined<ConnectorDefinition>({
+  return {
     formatVersion: CONNECTOR_FORMAT_VERSION,
     source: input.source,
-    info: pruneUndefined({
+    info: {
       ...document.info,
       publisher: properties?.publisher,
       stackOwner: properties?.stackOwner,
       iconBrandColor: properties?.iconBrandColor,
       icon: input.icon,
-    }),
-    endpoint: document.endpoint,
+    },
+    schemes: document.schemes,
+    host: document.host,
+    basePath: document.basePath,
+    consumes: document.consumes,
+    produces: document.produces,
     operations: document.operations,
     pathItems: document.pathItems,
     schemaDefinitions: document.schemaDefinitions,
@@ -43,12 +47,12 @@ export function assembleDefinition(input: AssembleInput): ConnectorDefinition {
     securityDefinitions: document.securityDefinitions,
     security: document.security,
     definitionCapabilities: document.definitionCapabilities,
-    connection: pruneUndefined({ parameters, parameterSets: properties?.parameterSets, derived }),
+    connection: { parameters, parameterSets: properties?.parameterSets, derived },
     policies: properties?.policies ?? [],
     capabilities: properties?.capabilities ?? [],
     scriptOperations: properties?.scriptOperations ?? [],
     extensions: document.extensions,
     unmodelled: document.unmodelled,
     propertiesExtensions: properties === undefined ? undefined : nonEmpty({ ...properties.propertiesExtensions }),
-  });
+  } satisfies ConnectorDefinition;
 }

@@ -3,7 +3,7 @@
  * platform writes its callback URL there when it subscribes.
  */
 import { readVisibility } from '../extensions/visibility.ts';
-import { asFlag, asRecord, pruneUndefined } from '../model/json.ts';
+import { asFlag, asRecord } from '../model/json.ts';
 import type { CallbackUrlProperty, Parameter } from '../model/operation.ts';
 import { escapePointer } from './pointer.ts';
 import { followRef } from './context.ts';
@@ -50,12 +50,12 @@ export function findCallbackUrl(context: DocumentContext, parameters: readonly P
     if (parameter.in !== 'body' || parameter.schema === undefined) continue;
     const found = search(context, parameter.schema, `${parameter.definedAt ?? parameter.pointer}/schema`, '', new Set(), 0);
     if (found !== undefined) {
-      return pruneUndefined<CallbackUrlProperty>({
+      return {
         bodyPath: found.bodyPath,
         parameter: parameter.name,
         pointer: found.pointer,
         visibility: readVisibility(found.schema['x-ms-visibility']),
-      });
+      } satisfies CallbackUrlProperty;
     }
   }
   return undefined;

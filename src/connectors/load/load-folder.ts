@@ -1,6 +1,6 @@
 /** Loads a Power Platform connector folder: definition + apiProperties.json + settings.json + icon + custom code. */
 import type { Issue } from '../../core/index.ts';
-import { asRecord, pruneUndefined } from '../model/json.ts';
+import { asRecord } from '../model/json.ts';
 import type { ConnectorSourceInfo, CustomCode } from '../model/definition.ts';
 import { assembleDefinition } from './assemble.ts';
 import { chooseDefinition } from './choose-definition.ts';
@@ -74,7 +74,7 @@ export function loadFolder(source: { path: string; files: readonly SourceFile[] 
   else if (files.icon !== undefined) issues.push(fileTooLarge(files.icon, limits.maxBytes, 'warning'));
   const customCode = readFolderCustomCode(files, limits, issues);
   const used = [files.settings, chosen.file, files.properties, files.icon, files.scripts[0]?.file].filter((file) => file !== undefined);
-  const sourceInfo = pruneUndefined<ConnectorSourceInfo>({
+  const sourceInfo = ({
     kind: 'power-platform-folder',
     documentKind: api.kind,
     path: source.path,
@@ -85,7 +85,7 @@ export function loadFolder(source: { path: string; files: readonly SourceFile[] 
     filesUsed: used.map((file) => file.name),
     customCode,
     settings,
-  });
+  } satisfies ConnectorSourceInfo);
   const definition = assembleDefinition({ source: sourceInfo, document, properties: properties.parts, deriveConnection: !properties.broken, icon, issues });
   return { definition, issues };
 }

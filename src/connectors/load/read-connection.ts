@@ -1,5 +1,5 @@
 /** Connection parameters and parameter sets of apiProperties.json. */
-import { asArray, asFlag, asNumber, asRecord, asString, asStringArray, isRecord, nonEmpty, pruneUndefined } from '../model/json.ts';
+import { asArray, asFlag, asNumber, asRecord, asString, asStringArray, isRecord, nonEmpty } from '../model/json.ts';
 import type {
   AllowedValue,
   ConnectionParameter,
@@ -25,7 +25,7 @@ function readAllowedValues(value: unknown): AllowedValue[] | undefined {
   if (list === undefined) return undefined;
   const out: AllowedValue[] = [];
   for (const entry of list) {
-    if (isRecord(entry)) out.push(pruneUndefined<AllowedValue>({ text: asString(entry['text']), value: entry['value'] }));
+    if (isRecord(entry)) out.push({ text: asString(entry['text']), value: entry['value'] } satisfies AllowedValue);
     else out.push({ value: entry });
   }
   return out;
@@ -55,14 +55,14 @@ export function readConnectionUi(value: unknown): ConnectionParameterUi | undefi
   };
   const readValues: Readonly<Record<string, unknown>> = { ...read, capability: constraints['capability'] };
   for (const [key, item] of Object.entries(constraints)) if (readValues[key] === undefined) extra[`constraints.${key}`] = item;
-  return pruneUndefined<ConnectionParameterUi>({
+  return {
     displayName: asString(ui['displayName']),
     description: asString(ui['description']),
     tooltip: asString(ui['tooltip']),
     ...read,
     capability: constraints['capability'],
     extra: nonEmpty(extra),
-  });
+  } satisfies ConnectionParameterUi;
 }
 
 const OAUTH_KEYS = new Set(['identityProvider', 'clientId', 'clientSecret', 'scopes', 'redirectMode', 'redirectUrl', 'customParameters', 'properties']);
@@ -74,17 +74,24 @@ export function readOAuthSettings(value: unknown): OAuthSettings | undefined {
   const extra: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(settings)) if (!OAUTH_KEYS.has(key)) extra[key] = item;
   const secret = settings['clientSecret'];
-  return pruneUndefined<OAuthSettings>({
+  // Some providers take the secret as a custom parameter too; it is dropped there as well.
+  const customParameters: Record<string, unknown> = {};
+  let secretInCustom = false;
+  for (const [key, item] of Object.entries(asRecord(settings['customParameters']) ?? {})) {
+    if (key.toLowerCase() === 'clientsecret') secretInCustom = true;
+    else customParameters[key] = item;
+  }
+  return {
     identityProvider: asString(settings['identityProvider']),
     clientId: asString(settings['clientId']),
     scopes: asStringArray(settings['scopes']) ?? [],
     redirectMode: asString(settings['redirectMode']),
     redirectUrl: asString(settings['redirectUrl']),
-    customParameters: asRecord(settings['customParameters']) ?? {},
+    customParameters,
     properties: asRecord(settings['properties']) ?? {},
-    hasClientSecret: typeof secret === 'string' ? secret.trim() !== '' : secret !== undefined && secret !== null,
+    hasClientSecret: secretInCustom || (typeof secret === 'string' ? secret.trim() !== '' : secret !== undefined && secret !== null),
     extra: nonEmpty(extra),
-  });
+  } satisfies OAuthSettings;
 }
 
 const PARAMETER_KEYS = new Set(['type', 'uiDefinition', 'oAuthSettings', 'oauthSettings', 'gatewaySettings', 'defaultValue']);
@@ -100,7 +107,7 @@ export function readConnectionParameter(name: string, value: unknown, pointer: s
   const ui = readConnectionUi(raw['uiDefinition']);
   if (raw['uiDefinition'] !== undefined && ui === undefined) extra['uiDefinition'] = raw['uiDefinition'];
   const separator = name.indexOf(':');
-  return pruneUndefined<ConnectionParameter>({
+  return {
     name,
     pointer,
     type,
@@ -111,7 +118,7 @@ export function readConnectionParameter(name: string, value: unknown, pointer: s
     belongsTo: separator > 0 && separator < name.length - 1 ? { parameter: name.slice(0, separator), key: name.slice(separator + 1) } : undefined,
     defaultValue: raw['defaultValue'],
     extra: nonEmpty(extra),
-  });
+  } satisfies ConnectionParameter;
 }
 
 /** Reads a `connectionParameters` map. */
@@ -126,7 +133,7 @@ function readSetUi(value: unknown): ConnectionParameterSets['uiDefinition'] {
   if (ui === undefined) return undefined;
   const extra: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(ui)) if (key !== 'displayName' && key !== 'description') extra[key] = item;
-  return pruneUndefined({ displayName: asString(ui['displayName']), description: asString(ui['description']), extra: nonEmpty(extra) });
+  return { displayName: asString(ui['displayName']), description: asString(ui['description']), extra: nonEmpty(extra) };
 }
 
 /** Reads `connectionParameterSets`: `{uiDefinition, values: [{name, uiDefinition, metadata, parameters}]}`. */
@@ -139,14 +146,14 @@ export function readConnectionParameterSets(value: unknown, pointer: string): Co
     const entry = asRecord(list[index]) ?? {};
     const at = `${pointer}/values/${index}`;
     values.push(
-      pruneUndefined<ConnectionParameterSetValue>({
+      ({
         name: asString(entry['name']) ?? '',
         pointer: at,
         uiDefinition: readSetUi(entry['uiDefinition']),
         metadata: asRecord(entry['metadata']),
         parameters: readConnectionParameters(entry['parameters'], `${at}/parameters`),
-      }),
+      } satisfies ConnectionParameterSetValue),
     );
   }
-  return pruneUndefined<ConnectionParameterSets>({ pointer, uiDefinition: readSetUi(record['uiDefinition']), values });
+  return { pointer, uiDefinition: readSetUi(record['uiDefinition']), values } satisfies ConnectionParameterSets;
 }

@@ -1,6 +1,6 @@
 /** Normalizes a Swagger 2.0 document (the API definition) into the definition-side parts of the model. */
-import { asRecord, asString, asStringArray, nonEmpty, pruneUndefined } from '../model/json.ts';
-import type { ApiEndpoint, ConnectorInfo, DefinitionCapabilities } from '../model/definition.ts';
+import { asRecord, asString, asStringArray, nonEmpty } from '../model/json.ts';
+import type { ConnectorInfo, DefinitionCapabilities } from '../model/definition.ts';
 import type { Operation, PathItem } from '../model/operation.ts';
 import type { SecurityRequirement, SecurityScheme } from '../model/security.ts';
 import type { DocumentContext } from './context.ts';
@@ -14,7 +14,11 @@ import type { Issue } from '../../core/index.ts';
 /** The parts of a definition that come from the API document. */
 export interface DocumentParts {
   readonly info: ConnectorInfo;
-  readonly endpoint: ApiEndpoint;
+  readonly schemes: string[];
+  readonly host?: string;
+  readonly basePath?: string;
+  readonly consumes: string[];
+  readonly produces: string[];
   readonly operations: Operation[];
   readonly pathItems: PathItem[];
   readonly schemaDefinitions: Readonly<Record<string, unknown>>;
@@ -36,11 +40,11 @@ function readCapabilities(value: unknown): DefinitionCapabilities | undefined {
   for (const [key, item] of Object.entries(record)) {
     const itemRecord = asRecord(item);
     if (key === 'testConnection' && itemRecord !== undefined) {
-      testConnection = pruneUndefined({ operationId: asString(itemRecord['operationId']), parameters: asRecord(itemRecord['parameters']) });
+      testConnection = { operationId: asString(itemRecord['operationId']), parameters: asRecord(itemRecord['parameters']) };
     } else if (key === 'file-picker' && itemRecord !== undefined) filePicker = itemRecord;
     else extra[key] = item;
   }
-  return pruneUndefined<DefinitionCapabilities>({ testConnection, filePicker, extra: nonEmpty(extra) });
+  return { testConnection, filePicker, extra: nonEmpty(extra) } satisfies DefinitionCapabilities;
 }
 
 /** Reads the whole API document. Never throws on malformed input; problems go to `issues`. */
@@ -54,13 +58,11 @@ export function readDocument(document: Readonly<Record<string, unknown>>, option
   const { operations, pathItems, extensions: pathsExtensions } = readPaths(context, document['paths']);
   const parts = {
     info: readInfo(take(reader, 'info', asRecord), metadata),
-    endpoint: pruneUndefined<ApiEndpoint>({
-      schemes: take(reader, 'schemes', asStringArray) ?? [],
-      host: take(reader, 'host', asString),
-      basePath: take(reader, 'basePath', asString),
-      consumes,
-      produces,
-    }),
+    schemes: take(reader, 'schemes', asStringArray) ?? [],
+    host: take(reader, 'host', asString),
+    basePath: take(reader, 'basePath', asString),
+    consumes,
+    produces,
     operations,
     pathItems,
     schemaDefinitions: take(reader, 'definitions', asRecord) ?? {},
@@ -72,7 +74,7 @@ export function readDocument(document: Readonly<Record<string, unknown>>, option
   };
   const rest = leftovers(reader);
   const extensions = pathsExtensions === undefined ? rest.extensions : { ...rest.extensions, ...prefixKeys(pathsExtensions, 'paths.') };
-  return pruneUndefined<DocumentParts>({ ...parts, extensions, unmodelled: rest.unmodelled });
+  return { ...parts, extensions, unmodelled: rest.unmodelled } satisfies DocumentParts;
 }
 
 function prefixKeys(record: Readonly<Record<string, unknown>>, prefix: string): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /** `info` and the root `x-ms-connector-metadata`. */
-import { asArray, asRecord, asString, asStringArray, isRecord, nonEmpty, pruneUndefined } from '../model/json.ts';
+import { asArray, asRecord, asString, asStringArray, isRecord, nonEmpty } from '../model/json.ts';
 import type { ConnectorInfo, ConnectorMetadata } from '../model/definition.ts';
 import { keyReader, leftovers, take } from './key-reader.ts';
 import { readApiAnnotation } from './read-operations.ts';
@@ -12,13 +12,13 @@ function hasOtherKeys(value: unknown, keys: readonly string[]): boolean {
 function readContact(value: unknown): ConnectorInfo['contact'] {
   const record = asRecord(value);
   if (record === undefined) return undefined;
-  return pruneUndefined({ name: asString(record['name']), url: asString(record['url']), email: asString(record['email']) });
+  return { name: asString(record['name']), url: asString(record['url']), email: asString(record['email']) };
 }
 
 function readLicense(value: unknown): ConnectorInfo['license'] {
   const record = asRecord(value);
   if (record === undefined) return undefined;
-  return pruneUndefined({ name: asString(record['name']), url: asString(record['url']) });
+  return { name: asString(record['name']), url: asString(record['url']) };
 }
 
 /**
@@ -44,7 +44,7 @@ export function readConnectorMetadata(value: unknown): ConnectorMetadata | undef
     else if (key === 'privacy policy' && typeof item === 'string') privacyPolicy = item;
     else if (key === 'categories' && typeof item === 'string') categories.push(...item.split(';').map((c) => c.trim()).filter((c) => c !== ''));
   }
-  return pruneUndefined<ConnectorMetadata>({ website, privacyPolicy, categories, entries });
+  return { website, privacyPolicy, categories, entries } satisfies ConnectorMetadata;
 }
 
 /** Reads `info` (title, description, version, contact, license and info-level x-ms-* keys). */
@@ -68,5 +68,5 @@ export function readInfo(value: unknown, metadata: ConnectorMetadata | undefined
   const unmodelled: Record<string, unknown> = { ...rest.unmodelled };
   if (hasOtherKeys(record['contact'], ['name', 'url', 'email'])) unmodelled['contact'] = record['contact'];
   if (hasOtherKeys(record['license'], ['name', 'url'])) unmodelled['license'] = record['license'];
-  return pruneUndefined<ConnectorInfo>({ ...info, extensions: rest.extensions, unmodelled: nonEmpty(unmodelled) });
+  return { ...info, extensions: rest.extensions, unmodelled: nonEmpty(unmodelled) } satisfies ConnectorInfo;
 }

@@ -1,7 +1,7 @@
 /** Path items and their operations: the heart of the definition. */
 import { readDynamicProperties, readDynamicSchema } from '../extensions/dynamic.ts';
 import { readVisibility } from '../extensions/visibility.ts';
-import { asFlag, asNumber, asRecord, asString, asStringArray, isRecord, nonEmpty, pruneUndefined } from '../model/json.ts';
+import { asFlag, asNumber, asRecord, asString, asStringArray, isRecord, nonEmpty } from '../model/json.ts';
 import { HTTP_METHODS } from '../model/operation.ts';
 import type { ApiAnnotation, HttpMethod, NotificationContent, Operation, PathItem, TriggerInfo, TriggerMetadata } from '../model/operation.ts';
 import type { DocumentContext } from './context.ts';
@@ -27,7 +27,7 @@ export function readApiAnnotation(value: unknown): ApiAnnotation | undefined {
   for (const [key, item] of Object.entries(record)) if (key !== 'family' && key !== 'revision' && key !== 'status') extra[key] = item;
   const revision = asNumber(record['revision']) ?? (typeof record['revision'] === 'string' && /^\d+$/.test(record['revision']) ? Number(record['revision']) : undefined);
   if (record['revision'] !== undefined && revision === undefined) extra['revision'] = record['revision'];
-  return pruneUndefined<ApiAnnotation>({ family: asString(record['family']), revision, status: asString(record['status']), extra: nonEmpty(extra) });
+  return { family: asString(record['family']), revision, status: asString(record['status']), extra: nonEmpty(extra) } satisfies ApiAnnotation;
 }
 
 function readCardinality(value: unknown): 'single' | 'batch' | undefined {
@@ -40,7 +40,7 @@ function readTriggerMetadata(value: unknown): TriggerMetadata | undefined {
   if (record === undefined) return undefined;
   const extra: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(record)) if (key !== 'kind' && key !== 'mode') extra[key] = item;
-  return pruneUndefined<TriggerMetadata>({ kind: asString(record['kind']), mode: asString(record['mode']), extra: nonEmpty(extra) });
+  return { kind: asString(record['kind']), mode: asString(record['mode']), extra: nonEmpty(extra) } satisfies TriggerMetadata;
 }
 
 function readPageable(value: unknown): { nextLinkName: string | null } | undefined {
@@ -60,7 +60,7 @@ function readNotificationContent(value: unknown, pointer: string): NotificationC
   const headers = take(reader, 'headers', asRecord);
   const rest = leftovers(reader);
   const extensions = rest.extensions === undefined && rest.unmodelled === undefined ? undefined : { ...rest.unmodelled, ...rest.extensions };
-  return pruneUndefined<NotificationContent>({ pointer, description, schema, headers, extensions });
+  return { pointer, description, schema, headers, extensions } satisfies NotificationContent;
 }
 
 function readOperation(
@@ -74,23 +74,24 @@ function readOperation(
   const { responses, extensions: responsesExtensions } = readResponses(context, raw['responses'], at.pointer);
   const triggerRaw = raw['x-ms-trigger'];
   const isTrigger = triggerRaw !== undefined && triggerRaw !== null && triggerRaw !== false;
-  const cardinality = take(reader, 'x-ms-trigger', readCardinality);
-  const hint = take(reader, 'x-ms-trigger-hint', asString);
-  const metadata = take(reader, 'x-ms-trigger-metadata', readTriggerMetadata);
+  // Trigger keys on an operation without x-ms-trigger have no effect; they stay raw in `extensions`.
+  const cardinality = isTrigger ? take(reader, 'x-ms-trigger', readCardinality) : undefined;
+  const hint = isTrigger ? take(reader, 'x-ms-trigger-hint', asString) : undefined;
+  const metadata = isTrigger ? take(reader, 'x-ms-trigger-metadata', readTriggerMetadata) : undefined;
   const callbackUrl = findCallbackUrl(context, parameters);
   const trigger: TriggerInfo | undefined = isTrigger
-    ? pruneUndefined<TriggerInfo>({
+    ? ({
         kind: callbackUrl !== undefined || at.notification !== undefined ? 'webhook' : 'polling',
         cardinality: cardinality ?? 'single',
         hint,
         metadata,
         notification: at.notification,
-      })
+      } satisfies TriggerInfo)
     : undefined;
   const longRunningFlag = take(reader, 'x-ms-long-running-operation', asFlag);
   const longRunningOptions = take(reader, 'x-ms-long-running-operation-options', asRecord);
   const operation = {
-    operationId: take(reader, 'operationId', (v) => (typeof v === 'string' && v !== '' ? v : undefined)),
+    operationId: take(reader, 'operationId', asString) ?? '',
     method: at.method,
     path: at.path,
     pointer: at.pointer,
@@ -111,7 +112,7 @@ function readOperation(
     noGenericTest: take(reader, 'x-ms-no-generic-test', asFlag),
     apiAnnotation: take(reader, 'x-ms-api-annotation', readApiAnnotation),
     openAiData: take(reader, 'x-ms-openai-data', asRecord),
-    longRunning: longRunningFlag === undefined && longRunningOptions === undefined ? undefined : pruneUndefined({ enabled: longRunningFlag ?? false, options: longRunningOptions }),
+    longRunning: longRunningFlag === undefined && longRunningOptions === undefined ? undefined : { enabled: longRunningFlag ?? false, options: longRunningOptions },
     dynamicSchema: take(reader, 'x-ms-dynamic-schema', readDynamicSchema),
     dynamicProperties: take(reader, 'x-ms-dynamic-properties', readDynamicProperties),
     security: take(reader, 'security', readSecurityRequirements),
@@ -119,7 +120,7 @@ function readOperation(
   // Leftovers only after every take above, so they hold exactly what the model did not consume.
   const rest = leftovers(reader);
   const extensions = responsesExtensions === undefined ? rest.extensions : { ...rest.extensions, ...responsesExtensions };
-  return pruneUndefined<Operation>({ ...operation, extensions, unmodelled: rest.unmodelled });
+  return { ...operation, extensions, unmodelled: rest.unmodelled } satisfies Operation;
 }
 
 /** Reads `paths`: the flat list of operations, the path items, and `x-*` keys of `paths` itself. */
@@ -159,7 +160,7 @@ export function readPaths(
       operations.push(readOperation(context, operationRaw, { path, method: key, pointer: operationPointer, pathLevel, notification }));
     }
     const rest = leftovers(reader);
-    pathItems.push(pruneUndefined<PathItem>({ path, pointer, notificationContent: notification, extensions: rest.extensions, unmodelled: rest.unmodelled }));
+    pathItems.push({ path, pointer, notificationContent: notification, extensions: rest.extensions, unmodelled: rest.unmodelled } satisfies PathItem);
   }
   return { operations, pathItems, extensions };
 }

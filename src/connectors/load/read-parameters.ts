@@ -1,7 +1,7 @@
 /** Operation parameters: `$ref` resolution, path-level + operation-level merge, and the x-ms-* fields. */
 import { readDynamicList, readDynamicProperties, readDynamicSchema, readDynamicTree, readDynamicValues } from '../extensions/dynamic.ts';
 import { readVisibility } from '../extensions/visibility.ts';
-import { asArray, asFlag, asRecord, asString, isRecord, nonEmpty, pruneUndefined } from '../model/json.ts';
+import { asArray, asFlag, asRecord, asString, isRecord, nonEmpty } from '../model/json.ts';
 import type { DynamicBindings } from '../model/dynamic.ts';
 import type { DroppedParameter, EnumValueName, Parameter, ParameterLocation } from '../model/operation.ts';
 import { followRef } from './context.ts';
@@ -35,13 +35,13 @@ function readUrlEncoding(value: unknown): 'single' | 'double' | undefined {
 
 function readDynamicBindings(reader: ReturnType<typeof keyReader>): DynamicBindings | undefined {
   return nonEmpty(
-    pruneUndefined<DynamicBindings>({
+    ({
       values: take(reader, 'x-ms-dynamic-values', readDynamicValues),
       list: take(reader, 'x-ms-dynamic-list', readDynamicList),
       schema: take(reader, 'x-ms-dynamic-schema', readDynamicSchema),
       properties: take(reader, 'x-ms-dynamic-properties', readDynamicProperties),
       tree: take(reader, 'x-ms-dynamic-tree', readDynamicTree),
-    }),
+    } satisfies DynamicBindings),
   );
 }
 
@@ -50,7 +50,7 @@ export function readParameter(raw: Readonly<Record<string, unknown>>, where: { p
   const reader = keyReader(raw);
   const rawIn = take(reader, 'in', asString);
   const location: ParameterLocation = rawIn !== undefined && isLocation(rawIn) ? rawIn : 'unknown';
-  return pruneUndefined<Parameter>({
+  return {
     name: take(reader, 'name', asString) ?? '',
     in: location,
     rawIn: location === 'unknown' ? rawIn : undefined,
@@ -74,7 +74,7 @@ export function readParameter(raw: Readonly<Record<string, unknown>>, where: { p
     testValue: take(reader, 'x-ms-test-value', anyValue),
     constraints: takeVerbatim(reader, CONSTRAINT_KEYS),
     ...leftovers(reader),
-  });
+  } satisfies Parameter;
 }
 
 /** Parameters of one level (path item or operation), first declaration winning over later duplicates. */

@@ -1,5 +1,5 @@
 /** Policy template instances of apiProperties.json. */
-import { asArray, asRecord, asString, asStringArray, pruneUndefined } from '../model/json.ts';
+import { asArray, asRecord, asString, asStringArray } from '../model/json.ts';
 import type { PolicySection, PolicyTemplateInstance } from '../model/policy.ts';
 
 const PARAMETER_PREFIX = 'x-ms-apimTemplateParameter.';
@@ -25,7 +25,7 @@ export function readPolicyInstance(value: unknown, index: number, pointer: strin
     if (key.startsWith(PARAMETER_PREFIX)) parameters[key.slice(PARAMETER_PREFIX.length)] = item;
   }
   const templateIdRaw = asString(raw['templateId']) ?? '';
-  return pruneUndefined<PolicyTemplateInstance>({
+  return {
     index,
     pointer,
     templateId: templateIdRaw.trim().toLowerCase(),
@@ -36,7 +36,7 @@ export function readPolicyInstance(value: unknown, index: number, pointer: strin
     policySection: readSection(rawParameters[POLICY_SECTION]),
     parameters,
     rawParameters,
-  });
+  } satisfies PolicyTemplateInstance;
 }
 
 /** Reads `policyTemplateInstances`. */

@@ -1,5 +1,5 @@
 /** Operation responses. */
-import { asRecord, asString, pruneUndefined } from '../model/json.ts';
+import { asRecord, asString } from '../model/json.ts';
 import type { OperationResponse } from '../model/operation.ts';
 import { escapePointer } from './pointer.ts';
 import { followRef } from './context.ts';
@@ -9,7 +9,7 @@ import { keyReader, leftovers, take } from './key-reader.ts';
 /** Normalizes one (already dereferenced) response object. */
 export function readResponse(raw: Readonly<Record<string, unknown>>, where: { status: string; pointer: string; definedAt?: string }): OperationResponse {
   const reader = keyReader(raw);
-  return pruneUndefined<OperationResponse>({
+  return {
     status: where.status,
     pointer: where.pointer,
     definedAt: where.definedAt,
@@ -18,7 +18,7 @@ export function readResponse(raw: Readonly<Record<string, unknown>>, where: { st
     headers: take(reader, 'headers', asRecord),
     summary: take(reader, 'x-ms-summary', asString),
     ...leftovers(reader),
-  });
+  } satisfies OperationResponse;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** `securityDefinitions` and `security`. */
-import { asArray, asRecord, asString, asStringArray, isRecord, pruneUndefined } from '../model/json.ts';
+import { asArray, asRecord, asString, asStringArray, isRecord } from '../model/json.ts';
 import type { SecurityRequirement, SecurityScheme } from '../model/security.ts';
 import { keyReader, leftovers, take } from './key-reader.ts';
 import { escapePointer } from './pointer.ts';
@@ -41,14 +41,14 @@ function readScheme(name: string, raw: unknown, pointer: string): SecurityScheme
     const parameterName = asString(record['name']);
     if ((location === 'header' || location === 'query') && parameterName !== undefined) {
       reader.taken.add('type').add('in').add('name');
-      return pruneUndefined<SecurityScheme>({ name, pointer, type: 'apiKey', in: location, parameterName, description, extensions: leftoversAsExtensions(reader) });
+      return { name, pointer, type: 'apiKey', in: location, parameterName, description, extensions: leftoversAsExtensions(reader) } satisfies SecurityScheme;
     }
   } else if (type === 'basic') {
     reader.taken.add('type');
-    return pruneUndefined<SecurityScheme>({ name, pointer, type: 'basic', description, extensions: leftoversAsExtensions(reader) });
+    return { name, pointer, type: 'basic', description, extensions: leftoversAsExtensions(reader) } satisfies SecurityScheme;
   } else if (type === 'oauth2') {
     reader.taken.add('type');
-    return pruneUndefined<SecurityScheme>({
+    return {
       name,
       pointer,
       type: 'oauth2',
@@ -58,7 +58,7 @@ function readScheme(name: string, raw: unknown, pointer: string): SecurityScheme
       scopes: take(reader, 'scopes', readScopes) ?? {},
       description,
       extensions: leftoversAsExtensions(reader),
-    });
+    } satisfies SecurityScheme;
   }
   return { name, pointer, type: 'unknown', raw };
 }

@@ -81,15 +81,6 @@ export interface ConnectorInfo {
   readonly unmodelled?: Readonly<Record<string, unknown>>;
 }
 
-/** Where the API lives and which media types it speaks by default. */
-export interface ApiEndpoint {
-  readonly schemes: readonly string[];
-  readonly host?: string;
-  readonly basePath?: string;
-  readonly consumes: readonly string[];
-  readonly produces: readonly string[];
-}
-
 /** Root `x-ms-capabilities`: connection test and file picker. */
 export interface DefinitionCapabilities {
   readonly testConnection?: { readonly operationId?: string; readonly parameters?: Readonly<Record<string, unknown>> };
@@ -103,7 +94,14 @@ export interface ConnectorDefinition {
   readonly formatVersion: typeof CONNECTOR_FORMAT_VERSION;
   readonly source: ConnectorSourceInfo;
   readonly info: ConnectorInfo;
-  readonly endpoint: ApiEndpoint;
+  /** `schemes` of the document (e.g. `["https"]`); with host and basePath it forms the base URL. */
+  readonly schemes: readonly string[];
+  /** `host`; may be absent or a placeholder when a policy (dynamichosturl) sets it. */
+  readonly host?: string;
+  readonly basePath?: string;
+  /** Document-level media types, the defaults of every operation. */
+  readonly consumes: readonly string[];
+  readonly produces: readonly string[];
   readonly operations: readonly Operation[];
   readonly pathItems: readonly PathItem[];
   /** The document's `definitions`, verbatim, so `#/definitions/X` in kept schemas resolves. */

@@ -10,12 +10,14 @@
  * - `parameter`: `{"parameter": "name"}` — the value of another parameter of this operation;
  * - `reference`: `{"parameterReference": "body/object"}` — the newer form, may be a path;
  * - `value`: `{"value": …}` — a constant (newer form);
+ * - `selectedItem`: `{"selectedItemValuePath": "id"}` — in a dynamic tree's `browse`, a property of the item the user opened;
  * - `literal`: a bare constant (string, number, boolean, array, null or another object).
  */
 export type DynamicArgument =
   | { readonly kind: 'parameter'; readonly name: string }
   | { readonly kind: 'reference'; readonly reference: string }
   | { readonly kind: 'value'; readonly value: unknown }
+  | { readonly kind: 'selectedItem'; readonly path: string }
   | { readonly kind: 'literal'; readonly value: unknown };
 
 /** The arguments of a dynamic call, keyed by the called operation's parameter name. */

@@ -53,16 +53,12 @@ export function asFlag(value: unknown): boolean | undefined {
   return undefined;
 }
 
-/** Removes the keys whose value is `undefined`, so the object survives a JSON round trip unchanged. */
-export function pruneUndefined<T extends object>(value: T): T {
-  for (const [key, item] of Object.entries(value)) {
-    if (item === undefined) Reflect.deleteProperty(value, key);
-  }
-  return value;
-}
-
-/** The object, or undefined when it has no keys (keeps optional bags out of the model when empty). */
+/**
+ * The object, or undefined when it has no defined values (keeps optional bags out of the model
+ * when empty). Model objects may carry keys whose value is `undefined`: JSON serialisation omits
+ * them, and building objects without deleting keys keeps loading fast.
+ */
 export function nonEmpty<T extends object>(value: T): T | undefined {
-  for (const key in value) if (Object.hasOwn(value, key)) return value;
+  for (const key in value) if (Object.hasOwn(value, key) && value[key] !== undefined) return value;
   return undefined;
 }

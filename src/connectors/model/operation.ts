@@ -131,8 +131,8 @@ export interface ApiAnnotation {
 
 /** One operation (path × method). */
 export interface Operation {
-  /** Absent only in a broken definition (validation reports it). */
-  readonly operationId?: string;
+  /** `''` only in a broken definition without one (validation reports it). */
+  readonly operationId: string;
   readonly method: HttpMethod;
   readonly path: string;
   /** e.g. `/paths/~1items~1{id}/get`. */
