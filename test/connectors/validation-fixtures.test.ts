@@ -196,3 +196,61 @@ test('a dynamic-values argument naming a parameter the operation lacks is a warn
   assert.match(issue.message, /passes `\{"parameter": "folderId"\}` as `folder` of `ListItems`, but `GetItem` has no parameter `folderId` — name one of its parameters or pass a value/);
   assert.deepEqual(errors(issues), []);
 });
+
+/** Load + validate an in-memory folder (definition object, optional apiProperties object). */
+function inspectInline(definition: Record<string, unknown>, properties: Record<string, unknown>): Issue[] {
+  const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+  const files = [
+    { name: 'apiDefinition.swagger.json', bytes: encode(definition) },
+    { name: 'apiProperties.json', bytes: encode(properties) },
+  ].map((file) => ({ ...file, size: file.bytes.length }));
+  const result = loadConnector({ kind: 'folder', path: 'inline', files });
+  assert.ok(result.definition !== undefined);
+  return [...result.issues, ...validateConnector(result.definition)];
+}
+
+test('an invalid x-ms-visibility value is a warning listing the accepted values', () => {
+  const issues = inspectInline(
+    {
+      swagger: '2.0',
+      info: { title: 'Inline', version: '1' },
+      host: 'a.example',
+      paths: { '/a': { get: { operationId: 'A', parameters: [{ name: 'q', in: 'query', type: 'string', 'x-ms-visibility': 'hidden' }], responses: { '200': { description: 'OK' } } } } },
+    },
+    { properties: { iconBrandColor: '#123456' } },
+  );
+  const issue = only(issues, 'visibility-invalid');
+  assert.equal(issue.severity, 'warning');
+  assert.equal(issue.path, '/paths/~1a/get/parameters/0/x-ms-visibility');
+  assert.equal(issue.message, '`x-ms-visibility` is "hidden" — use one of important, advanced, internal, none (or leave it out)');
+});
+
+test('certification guidance is reported as warnings naming the value and the fix', () => {
+  const issues = inspectInline(
+    {
+      swagger: '2.0',
+      info: { title: 'The Contoso Items Management API', description: 'Too short', version: '1' },
+      host: 'a.example',
+      paths: {
+        '/a': { get: { operationId: 'A', summary: 'Get items / folders.', responses: { '200': { description: 'OK' } } } },
+        '/b': { post: { operationId: 'B', responses: { '200': { description: 'OK' } } } },
+      },
+    },
+    { properties: { iconBrandColor: '#007ee5' } },
+  );
+  const byCode = (code: string): Issue => only(issues, code);
+  assert.match(byCode('cert-title-length').message, /title "The Contoso Items Management API" has 32 characters — shorten it to at most 30/);
+  assert.match(byCode('cert-title-words').message, /contains "API" — name the service only/);
+  assert.match(byCode('cert-description-length').message, /has 9 characters — describe the service in 30–500 characters/);
+  assert.equal(byCode('cert-contact-missing').path, '/info');
+  assert.match(byCode('cert-metadata-missing').message, /no `x-ms-connector-metadata` — add it at the root with .*"Website".*"Privacy policy".*"Categories"/);
+  assert.equal(byCode('cert-brand-color-default').file, 'apiProperties.json');
+  assert.equal(byCode('cert-summary-punctuation').path, '/paths/~1a/get/summary');
+  assert.match(byCode('cert-summary-slash').message, /contains "\/" — write "or"\/"and" instead/);
+  assert.equal(byCode('cert-summary-missing').path, '/paths/~1b/post');
+  assert.deepEqual(
+    issues.filter((issue) => issue.code === 'cert-response-schema-missing').map((issue) => issue.path),
+    ['/paths/~1a/get/responses', '/paths/~1b/post/responses'],
+  );
+  assert.ok(issues.every((issue) => !issue.code.startsWith('cert-') || issue.severity !== 'error'));
+});

@@ -6,7 +6,7 @@
 import type { ConnectionParameter } from '../../model/connection.ts';
 import { isRecord } from '../../model/json.ts';
 import { propertiesIssue } from '../rule.ts';
-import type { Rule } from '../rule.ts';
+import type { Rule, RuleContext } from '../rule.ts';
 import type { Issue } from '../../../core/index.ts';
 
 const REFERENCE = /@connectionParameters\(\s*'([^']*)'/gi;
@@ -18,7 +18,7 @@ function strings(value: unknown, pointer: string, out: { pointer: string; text: 
   else if (isRecord(value)) for (const [key, item] of Object.entries(value)) strings(item, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, out);
 }
 
-function allParameters(context: Parameters<Rule>[0]): ConnectionParameter[] {
+function allParameters(context: RuleContext): ConnectionParameter[] {
   const { connection } = context.definition;
   return [...connection.parameters, ...(connection.parameterSets?.values.flatMap((value) => value.parameters) ?? [])];
 }
