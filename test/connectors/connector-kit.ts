@@ -2,9 +2,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { ConnectorSource, SourceFile } from '../../src/connectors/index.ts';
+import { CORPUS_ROOT } from '../kit/corpus.ts';
 
 /** The published corpus, read from the shared checkout next to the repository (never copied into it). */
-export const CORPUS_ROOT = resolve(import.meta.dirname, '../../../shared/corpus/powerplatform-connectors');
+export { CORPUS_ROOT };
 
 /** Fixtures of this test suite. */
 export const FIXTURES_ROOT = resolve(import.meta.dirname, '../fixtures/connectors');

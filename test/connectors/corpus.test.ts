@@ -9,7 +9,7 @@ import { connectorSummary, loadConnector, validateConnector } from '../../src/co
 import type { ConnectorDefinition, LoadResult } from '../../src/connectors/index.ts';
 import type { Issue } from '../../src/core/index.ts';
 import { corpusFolder, corpusFolders, strictCorpusDefinition } from './connector-kit.ts';
-import { countOperations } from './operation-counter.ts';
+import { countOperations } from '../kit/operation-counter.ts';
 
 interface Loaded {
   readonly folder: string;

@@ -1,6 +1,8 @@
 /** Test kit: where the shared corpus of real connectors is, and independent counts over it. */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { countOperations } from './operation-counter.ts';
+import type { OperationCounts } from './operation-counter.ts';
 
 /** ../shared/corpus/powerplatform-connectors, next to the repository. */
 export const CORPUS_ROOT = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'powerplatform-connectors');
@@ -10,22 +12,7 @@ export function corpusFolder(group: 'certified-connectors' | 'independent-publis
   return join(CORPUS_ROOT, group, name);
 }
 
-const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch']);
-
-/**
- * Counts operations and triggers of a strict-JSON swagger file with nothing but JSON.parse —
- * independent of the loader, so tests can compare the two.
- */
-export function countOperations(swaggerFile: string): { operations: number; triggers: number } {
-  const document: { paths?: Record<string, Record<string, { 'x-ms-trigger'?: unknown }>> } = JSON.parse(readFileSync(swaggerFile, 'utf8'));
-  let operations = 0;
-  let triggers = 0;
-  for (const item of Object.values(document.paths ?? {})) {
-    for (const [method, operation] of Object.entries(item)) {
-      if (!METHODS.has(method)) continue;
-      operations += 1;
-      if (operation['x-ms-trigger'] !== undefined) triggers += 1;
-    }
-  }
-  return { operations, triggers };
+/** Operation and trigger counts of a strict-JSON swagger file, computed without the loader. */
+export function countOperationsInFile(swaggerFile: string): OperationCounts {
+  return countOperations(JSON.parse(readFileSync(swaggerFile, 'utf8')));
 }

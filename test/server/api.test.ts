@@ -7,7 +7,7 @@ import { createApp, ensureAdminToken, generateToken, hashToken, BUILTIN_CONNECTO
 import { openStore } from '../../src/storage/index.ts';
 import type { Store } from '../../src/storage/index.ts';
 import { systemClock } from '../../src/core/index.ts';
-import { corpusFolder, countOperations } from '../kit/corpus.ts';
+import { corpusFolder, countOperationsInFile } from '../kit/corpus.ts';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 const planner = corpusFolder('certified-connectors', 'Planner');
@@ -80,7 +80,7 @@ describe('HTTP API: catalog read endpoints', () => {
   });
 
   test('shows a connector with operation counts that match the definition file', async () => {
-    const expected = countOperations(join(planner, 'apiDefinition.swagger.json'));
+    const expected = countOperationsInFile(join(planner, 'apiDefinition.swagger.json'));
     const res = await get('/api/environments/default/connectors/planner');
     assert.equal(res.statusCode, 200);
     const body = res.json();
