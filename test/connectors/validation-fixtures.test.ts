@@ -254,3 +254,16 @@ test('certification guidance is reported as warnings naming the value and the fi
   );
   assert.ok(issues.every((issue) => !issue.code.startsWith('cert-') || issue.severity !== 'error'));
 });
+
+test('C# custom code is reported with the operations that will fail and the TypeScript hook that replaces it', () => {
+  const { issues, loaded } = inspect('csharp-script');
+  assert.ok(loaded, 'a connector with C# code still loads');
+  const issue = only(issues, 'custom-code-csharp');
+  assert.equal(issue.severity, 'warning');
+  assert.equal(issue.file, 'script.csx');
+  assert.match(issue.message, /`CreateItem`/);
+  assert.match(issue.message, /CustomCodeUnsupported/);
+  assert.match(issue.message, /script\.ts/);
+  const typescript = inspect('typescript-script');
+  assert.ok(!typescript.issues.some((i) => i.code === 'custom-code-csharp'), 'a TypeScript hook is not flagged');
+});

@@ -6,6 +6,7 @@ import { collectExtensionSites } from './extension-sites.ts';
 import type { Rule, RuleContext } from './rule.ts';
 import { checkCertification } from './rules/certification.ts';
 import { checkConnectionReferences } from './rules/connection-references.ts';
+import { checkCustomCode } from './rules/custom-code.ts';
 import { checkDynamicReferences } from './rules/dynamic-references.ts';
 import { checkExtensions } from './rules/extensions.ts';
 import { checkOperationIds } from './rules/operation-ids.ts';
@@ -26,6 +27,7 @@ const RULES: readonly Rule[] = [
   checkConnectionReferences,
   checkTriggers,
   checkSecurity,
+  checkCustomCode,
   checkResponses,
   checkExtensions,
   checkCertification,
