@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { Issue } from '../../core/index.ts';
 import { parseDocument } from './index.ts';
 import type { ParsedDocument } from './index.ts';
+import { theError as oneError } from '../../../test/kit/parse-assertions.ts';
 
 const fixtures = join(import.meta.dirname, '../../../test/fixtures/parse');
 
@@ -21,16 +22,9 @@ function located(issues: readonly Issue[]): Array<[string, string, number | unde
   return issues.map((i) => [i.code, i.severity, i.line, i.column]);
 }
 
+/** The one error of a failed parse, with its line and column. */
 function theError(result: ParsedDocument): Issue {
-  assert.equal(result.ok, false, 'expected the parse to fail');
-  assert.equal(result.value, undefined);
-  const errors = result.issues.filter((i) => i.severity === 'error');
-  assert.equal(errors.length, 1, `expected exactly one error, got ${JSON.stringify(result.issues)}`);
-  const [error] = errors;
-  assert.ok(error !== undefined);
-  assert.equal(typeof error.line, 'number');
-  assert.equal(typeof error.column, 'number');
-  return error;
+  return oneError(result, { located: true });
 }
 
 describe('parseDocument — JSON repairs', () => {

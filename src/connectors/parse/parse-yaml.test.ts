@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Issue } from '../../core/index.ts';
 import { parseDocument } from './index.ts';
 import type { ParsedDocument } from './index.ts';
+import { theError } from '../../../test/kit/parse-assertions.ts';
 
 const fixtures = join(import.meta.dirname, '../../../test/fixtures/parse');
 
@@ -16,15 +16,6 @@ function parseYaml(text: string, limits?: { maxYamlAliases?: number; maxDepth?: 
   return parseDocument(new TextEncoder().encode(text), { file: 'inline.yaml', format: 'yaml', ...(limits === undefined ? {} : { limits }) });
 }
 
-function theError(result: ParsedDocument): Issue {
-  assert.equal(result.ok, false, 'expected the parse to fail');
-  assert.equal(result.value, undefined);
-  const errors = result.issues.filter((i) => i.severity === 'error');
-  assert.equal(errors.length, 1, `expected exactly one error, got ${JSON.stringify(result.issues)}`);
-  const [error] = errors;
-  assert.ok(error !== undefined);
-  return error;
-}
 
 describe('parseDocument — YAML', () => {
   it('reads a YAML definition (format auto) and applies merge keys', () => {
