@@ -51,8 +51,11 @@ export interface Catalog {
   show(environment: string, name: string, version?: number): Promise<ConnectorDetail>;
   versions(environment: string, name: string): Promise<ConnectorVersionSummary[]>;
   delete(environment: string, name: string): Promise<void>;
-  /** Imports every built-in connector into `environment` (no new version when unchanged). */
-  syncBuiltins(environment: string): Promise<ImportResult[]>;
+  /**
+   * Imports every built-in connector into `environment`, or into every environment when none is
+   * named (no new version when unchanged).
+   */
+  syncBuiltins(environment?: string): Promise<ImportResult[]>;
 }
 
 /** The catalog name a path gets when none is given: folder name or file name without extension. */
@@ -160,9 +163,13 @@ export function createCatalog(options: CatalogOptions): Catalog {
     async syncBuiltins(environmentName) {
       if (options.builtinDir === undefined) return [];
       const entries = await readdir(options.builtinDir, { withFileTypes: true });
+      const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      const environments = environmentName === undefined ? (await store.environments.list()).map((e) => e.name) : [environmentName];
       const results: ImportResult[] = [];
-      for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-        results.push(await catalog.importPath(join(options.builtinDir, entry.name), { environment: environmentName, name: entry.name, builtin: true }));
+      for (const environment of environments) {
+        for (const folder of folders) {
+          results.push(await catalog.importPath(join(options.builtinDir, folder), { environment, name: folder, builtin: true }));
+        }
       }
       return results;
     },

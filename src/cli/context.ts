@@ -1,6 +1,6 @@
 /**
  * What every CLI command that touches the catalog needs: configuration, the store and the catalog
- * (with the built-in connectors in the default environment). Always closed after the command.
+ * (with the built-in connectors in every environment). Always closed after the command.
  */
 import { createCatalog } from '../catalog/index.ts';
 import type { Catalog } from '../catalog/index.ts';
@@ -22,7 +22,7 @@ export async function withContext<T>(work: (context: CliContext) => Promise<T>):
   const store = await openStore(config.store);
   try {
     const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
-    await catalog.syncBuiltins('default');
+    await catalog.syncBuiltins();
     return await work({ config, store, catalog });
   } finally {
     await store.close();

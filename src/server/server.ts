@@ -31,7 +31,7 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
   try {
     const bootstrap = await ensureAdminToken(store, { bootstrapToken: config.bootstrapToken, clock: systemClock });
     const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
-    await catalog.syncBuiltins('default');
+    await catalog.syncBuiltins();
     const app = await createApp({ store, catalog, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
     const address = await app.listen({ port: config.port, host: config.host });
     return {

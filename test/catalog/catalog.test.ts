@@ -82,6 +82,8 @@ test('built-in connectors are imported flagged built-in, once', async () => {
   assert.ok(again.every((r) => !r.created), 'an unchanged built-in keeps its version');
   const builtin = (await catalog.list('default')).find((c) => c.name === 'plugboard');
   assert.equal(builtin?.builtin, true);
+  await catalog.syncBuiltins();
+  assert.ok((await catalog.list('staging')).some((c) => c.name === 'plugboard' && c.builtin), 'without an environment name, every environment gets them');
 });
 
 test('default names come from the folder or file name', () => {

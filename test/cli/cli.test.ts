@@ -99,6 +99,12 @@ describe('plugboard connector import / list / show / delete', () => {
     assert.match(res.stdout, /json-syntax/);
   });
 
+  test('a new environment has the built-in connectors', () => {
+    assert.equal(plugboard('env', 'create', 'team-a').code, 0);
+    const list = plugboard('connector', 'list', '--env', 'team-a', '--json');
+    assert.deepEqual(JSON.parse(list.stdout).map((c: { name: string }) => c.name), ['plugboard']);
+  });
+
   test('an unknown environment is a clear error', () => {
     const res = plugboard('connector', 'list', '--env', 'nowhere');
     assert.equal(res.code, 1);

@@ -13,8 +13,9 @@ export async function envList(): Promise<number> {
 
 /** Creates an environment. */
 export async function envCreate(name: string, options: { readonly displayName?: string }): Promise<number> {
-  return withContext(async ({ store }) => {
+  return withContext(async ({ store, catalog }) => {
     await store.environments.create({ name, ...(options.displayName === undefined ? {} : { displayName: options.displayName }) });
+    await catalog.syncBuiltins(name);
     process.stdout.write(`created environment "${name}"\n`);
     return 0;
   });
