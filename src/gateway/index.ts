@@ -1,0 +1,35 @@
+/**
+ * Gateway: every call of a connector operation goes through here — connection, custom code,
+ * rate limit, request built from arguments, credentials, policies, egress, response handling.
+ */
+export { createInvoker, isUpstreamError } from './invoke/invoker.ts';
+export type { Invoker, InvokerOptions, InvokeRequest, InvokeResult, RawInvokeRequest } from './invoke/invoker.ts';
+export type {
+  AccessTokens,
+  CallLimiter,
+  Caller,
+  ConnectionAccess,
+  ConnectorLookup,
+  ConnectorPolicies,
+  CustomCodeHook,
+  CustomCodeResolver,
+  Egress,
+  EgressAnswer,
+  EgressCall,
+  PolicyCompiler,
+  PolicyStepContext,
+  ResolvedConnector,
+  ScriptAnswer,
+  ScriptMessage,
+  UsableConnection,
+  WorkingResponse,
+} from './invoke/ports.ts';
+export { buildRequest, baseUrlOf } from './invoke/build-request.ts';
+export type { BuiltRequest, OperationArguments } from './invoke/build-request.ts';
+export { matchOperation } from './invoke/match-operation.ts';
+export type { OperationMatch } from './invoke/match-operation.ts';
+export { requestUrl } from './invoke/outgoing-request.ts';
+export type { OutgoingRequest, FormBody, FilePart, BinaryBody } from './invoke/outgoing-request.ts';
+export { createRedactor } from './invoke/redact.ts';
+export type { Redactor } from './invoke/redact.ts';
+export { UpstreamError, parameterInvalid, parameterMissing } from './errors.ts';
