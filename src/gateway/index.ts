@@ -33,3 +33,7 @@ export type { OutgoingRequest, FormBody, FilePart, BinaryBody } from './invoke/o
 export { createRedactor } from './invoke/redact.ts';
 export type { Redactor } from './invoke/redact.ts';
 export { UpstreamError, parameterInvalid, parameterMissing } from './errors.ts';
+export { dynamicValues, dynamicSchema } from './dynamic/dynamic.ts';
+export type { DynamicLookup, DynamicValue } from './dynamic/dynamic.ts';
+export { testConnector, throwawayConnection } from './connector-test/connector-test.ts';
+export type { ConnectorTestParts, ConnectorTestReport, OperationTestResult, RunningMock } from './connector-test/connector-test.ts';
