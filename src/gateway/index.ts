@@ -37,3 +37,18 @@ export { dynamicValues, dynamicSchema } from './dynamic/dynamic.ts';
 export type { DynamicLookup, DynamicValue } from './dynamic/dynamic.ts';
 export { testConnector, throwawayConnection } from './connector-test/connector-test.ts';
 export type { ConnectorTestParts, ConnectorTestReport, OperationTestResult, RunningMock } from './connector-test/connector-test.ts';
+export {
+  createEgressClient,
+  resolveEgressClientOptions,
+  classifyAddress,
+  createAddressPolicy,
+  DEFAULT_RETRY_POLICY,
+  EgressDeniedError,
+  EgressTimeoutError,
+  EgressConnectionError,
+  EgressErrorCode,
+  ResponseTooLargeError,
+} from './egress/index.ts';
+export type { EgressClient, EgressClientOptions, EgressRequest, EgressResponse, RetryPolicy, EgressLookup } from './egress/index.ts';
+export { createRateLimiter, RateLimitedError } from './rate-limit/index.ts';
+export type { RateLimiter, RateLimiterOptions } from './rate-limit/index.ts';

@@ -16,6 +16,16 @@ const STATUS: Readonly<Record<ErrorKind, number>> = {
   unexpected: 500,
 };
 
+/** Codes whose status says more than their kind's (gateway answers, as a proxy would give them). */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  RateLimited: 429,
+  EgressTimeout: 504,
+  EgressConnectionFailed: 502,
+  EgressTooManyRedirects: 502,
+  ResponseTooLarge: 502,
+  UpstreamError: 502,
+};
+
 /** The JSON body of every error response. */
 export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly details?: Readonly<Record<string, unknown>>; readonly requestId?: string };
@@ -30,7 +40,9 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   if (isPlugboardError(error)) {
     const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
     if (error.kind === 'unauthorized') void reply.header('www-authenticate', 'Bearer');
-    return reply.status(STATUS[error.kind]).send(body);
+    const retryAfter = error.details?.['retryAfterSeconds'];
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+    return reply.status(STATUS_BY_CODE[error.code] ?? STATUS[error.kind]).send(body);
   }
   if (isFastifyError(error) && error.validation !== undefined) {
     const where = error.validationContext ?? 'request';
