@@ -52,3 +52,4 @@ export {
 export type { EgressClient, EgressClientOptions, EgressRequest, EgressResponse, RetryPolicy, EgressLookup } from './egress/index.ts';
 export { createRateLimiter, RateLimitedError } from './rate-limit/index.ts';
 export type { RateLimiter, RateLimiterOptions } from './rate-limit/index.ts';
+export { compilePolicies } from './invoke/compile-policies.ts';

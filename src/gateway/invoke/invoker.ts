@@ -187,7 +187,11 @@ export function createInvoker(options: InvokerOptions): Invoker {
 
     let response: WorkingResponse = { status: answer.status, headers: answer.headers, body: decodeBody(answer.body, answer.headers['content-type']) };
     if (connector.policies !== undefined) {
-      const after = await connector.policies.applyResponse(operation.operationId, response, context);
+      let after = await connector.policies.applyResponse(operation.operationId, response, context);
+      if ((after.status < 200 || after.status >= 300) && connector.policies.applyFailure !== undefined) {
+        const failed = await connector.policies.applyFailure(operation.operationId, after, context);
+        after = { ...failed, connectionUnauthenticated: failed.connectionUnauthenticated === true || after.connectionUnauthenticated === true };
+      }
       if (after.connectionUnauthenticated === true) {
         await options.connections.setStatus(connection.id, 'unauthenticated', `the backend answered ${after.status} to \`${operation.operationId}\``);
       }

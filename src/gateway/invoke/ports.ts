@@ -105,6 +105,8 @@ export interface PolicyStepContext {
 export interface ConnectorPolicies {
   applyRequest(operationId: string, request: OutgoingRequest, context: PolicyStepContext): Promise<OutgoingRequest>;
   applyResponse(operationId: string, response: WorkingResponse, context: PolicyStepContext): Promise<WorkingResponse & { readonly connectionUnauthenticated?: boolean }>;
+  /** The failure section (setheader on error answers); runs after the response section for non-2xx answers. */
+  applyFailure?(operationId: string, response: WorkingResponse, context: PolicyStepContext): Promise<WorkingResponse & { readonly connectionUnauthenticated?: boolean }>;
 }
 
 /** Compiles a connector's policy templates (cached per connector version by the invoker). */

@@ -1,0 +1,27 @@
+/** Writes an AST back as expression text (WDL syntax), e.g. to show a parsed expression to a user. */
+import type { Expression } from './ast.ts';
+
+const MEMBER_NAME = /^[A-Za-z0-9_$][A-Za-z0-9_$-]*$/;
+
+/** The text of an expression, without a leading `@`; parsing it gives the same AST (offsets aside). */
+export function printExpression(expression: Expression): string {
+  switch (expression.kind) {
+    case 'string':
+      return `'${expression.value.replaceAll("'", "''")}'`;
+    case 'number':
+      return Object.is(expression.value, -0) ? '-0' : String(expression.value);
+    case 'boolean':
+      return String(expression.value);
+    case 'null':
+      return 'null';
+    case 'identifier':
+      return expression.name;
+    case 'call':
+      return `${expression.name}(${expression.args.map(printExpression).join(', ')})`;
+    case 'member':
+      if (MEMBER_NAME.test(expression.property)) return `${printExpression(expression.object)}${expression.optional ? '?.' : '.'}${expression.property}`;
+      return `${printExpression(expression.object)}${expression.optional ? '?' : ''}['${expression.property.replaceAll("'", "''")}']`;
+    case 'index':
+      return `${printExpression(expression.object)}${expression.optional ? '?' : ''}[${printExpression(expression.index)}]`;
+  }
+}
