@@ -53,3 +53,5 @@ export type { EgressClient, EgressClientOptions, EgressRequest, EgressResponse, 
 export { createRateLimiter, RateLimitedError } from './rate-limit/index.ts';
 export type { RateLimiter, RateLimiterOptions } from './rate-limit/index.ts';
 export { compilePolicies } from './invoke/compile-policies.ts';
+export { createMockTestParts } from './connector-test/mock-parts.ts';
+export type { MockTestParts } from './connector-test/mock-parts.ts';

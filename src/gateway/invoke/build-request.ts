@@ -69,7 +69,7 @@ export function buildRequest(definition: ConnectorDefinition, operation: Operati
         break;
       }
       case 'body':
-        body = bodyValue(parameter, value, definition, problem);
+        body = bodyValue(operation, parameter, value, definition, problem);
         break;
       case 'formData': {
         if (parameter.type === 'file') {
@@ -213,12 +213,20 @@ function fillPath(operation: Operation, values: Readonly<Record<string, string>>
 }
 
 /** The body value: the caller's JSON (with internal defaults filled), or bytes for a binary body. */
-function bodyValue(parameter: Parameter, value: unknown, definition: ConnectorDefinition, problem: ParameterProblem): unknown {
+function bodyValue(operation: Operation, parameter: Parameter, value: unknown, definition: ConnectorDefinition, problem: ParameterProblem): unknown {
   const schema = parameter.schema;
   const isBinary = schema !== undefined && schema['type'] === 'string' && schema['format'] === 'binary';
   if (isBinary) return binaryBody(value, problem);
   if (schema === undefined) return value;
+  const resolved = resolveSchema(schema, definition);
+  // A string-typed JSON body is a JSON string on the wire ("note" → "\"note\""), not raw text.
+  if (typeof value === 'string' && resolved?.['type'] === 'string' && jsonConsumer(operation)) return JSON.stringify(value);
   return fillInternalDefaults(value, schema, definition, 0);
+}
+
+function jsonConsumer(operation: Operation): boolean {
+  const declared = operation.consumes.find((type) => type.trim() !== '');
+  return declared === undefined || /json/i.test(declared);
 }
 
 function binaryBody(value: unknown, problem: ParameterProblem): unknown {

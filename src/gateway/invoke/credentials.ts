@@ -6,7 +6,6 @@
  * (setheader, setvaluefromurl) has the last word, as it does in Power Platform.
  */
 import type { ConnectorDefinition, SecurityScheme } from '../../connectors/index.ts';
-import { UserInputError } from '../../core/index.ts';
 import type { OutgoingRequest } from './outgoing-request.ts';
 
 /** Where the connection keeps the values a scheme needs. */
@@ -46,19 +45,13 @@ export function applyCredentials(definition: ConnectorDefinition, request: Outgo
       else request.query.push([scheme.parameterName, key]);
       return [key];
     }
-    case 'basic': {
-      const username = stringValue(values.parameters['username']);
-      const password = stringValue(values.parameters['password']);
-      if (username === undefined && password === undefined) return [];
-      const encoded = Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64');
-      request.headers['authorization'] = `Basic ${encoded}`;
-      return password === undefined ? [encoded] : [encoded, password];
-    }
+    case 'basic':
+      return applyBasic(request, values);
     case 'oauth2': {
       if (values.accessToken === undefined) {
-        throw new UserInputError('this connection has no OAuth access token yet — sign in through the connection\'s authorize link first', {
-          code: 'ConnectionUnauthenticated',
-        });
+        // A parameter set without OAuth (e.g. Scrive eSign's "Email/password" set next to its OAuth set):
+        // its username and password are sent as basic auth; anything else is left to the policies.
+        return applyBasic(request, values);
       }
       request.headers['authorization'] = `Bearer ${values.accessToken}`;
       return [values.accessToken];
@@ -66,6 +59,15 @@ export function applyCredentials(definition: ConnectorDefinition, request: Outgo
     default:
       return [];
   }
+}
+
+function applyBasic(request: OutgoingRequest, values: CredentialValues): string[] {
+  const username = stringValue(values.parameters['username']);
+  const password = stringValue(values.parameters['password']);
+  if (username === undefined && password === undefined) return [];
+  const encoded = Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64');
+  request.headers['authorization'] = `Basic ${encoded}`;
+  return password === undefined ? [encoded] : [encoded, password];
 }
 
 /**
