@@ -4,13 +4,22 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { errorMessage, isPlugboardError } from '../core/index.ts';
+import { connectionCreate } from './commands/connection-create.ts';
+import { connectionDelete } from './commands/connection-delete.ts';
+import { connectionList } from './commands/connection-list.ts';
+import { connectionShow } from './commands/connection-show.ts';
 import { connectorDelete } from './commands/connector-delete.ts';
 import { connectorImport } from './commands/connector-import.ts';
 import { connectorList } from './commands/connector-list.ts';
 import { connectorShow } from './commands/connector-show.ts';
 import { connectorValidate } from './commands/connector-validate.ts';
 import { envCreate, envList } from './commands/env-list.ts';
+import { secretsRotateMasterKey } from './commands/secrets-rotate-master-key.ts';
 import { start } from './commands/start.ts';
+
+function collect(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
+}
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -57,6 +66,52 @@ export function buildProgram(run: (work: Promise<number>) => void): Command {
     .argument('<name>', 'catalog name')
     .option('--env <name>', 'environment', 'default')
     .action((name: string, opts: { env: string }) => run(connectorDelete(name, opts)));
+
+  const connection = program.command('connection').description('create, list, show and delete connections (credentials for a connector)');
+  connection
+    .command('create')
+    .description('create a connection; secret values are encrypted and never shown again')
+    .argument('<connector>', 'catalog name of the connector')
+    .option('--param <name=value>', 'a connection parameter value (repeatable)', collect, [])
+    .option('--param-file <name=path>', 'read a parameter value from a file, e.g. a secret (repeatable)', collect, [])
+    .option('--set <name>', 'the connection parameter set, for connectors that have several')
+    .option('--display-name <text>', 'name of the connection (default: the connector title)')
+    .option('--env <name>', 'environment', 'default')
+    .option('--as <principal>', 'act as this principal (default: the `cli` service account, an admin)')
+    .option('--json', 'print the connection as JSON')
+    .action((connector: string, opts: { param: string[]; paramFile: string[]; set?: string; displayName?: string; env: string; as?: string; json?: boolean }) =>
+      run(connectionCreate(connector, opts)),
+    );
+  connection
+    .command('list')
+    .description('list connections (all of them when acting as an admin)')
+    .option('--env <name>', 'environment', 'default')
+    .option('--as <principal>', 'act as this principal')
+    .option('--json', 'print JSON')
+    .action((opts: { env: string; as?: string; json?: boolean }) => run(connectionList(opts)));
+  connection
+    .command('show')
+    .description('show a connection (secret values are never shown)')
+    .argument('<id>', 'connection id')
+    .option('--env <name>', 'environment', 'default')
+    .option('--as <principal>', 'act as this principal')
+    .option('--json', 'print JSON')
+    .action((id: string, opts: { env: string; as?: string; json?: boolean }) => run(connectionShow(id, opts)));
+  connection
+    .command('delete')
+    .description('delete a connection')
+    .argument('<id>', 'connection id')
+    .option('--env <name>', 'environment', 'default')
+    .option('--as <principal>', 'act as this principal')
+    .action((id: string, opts: { env: string; as?: string }) => run(connectionDelete(id, opts)));
+
+  const secrets = program.command('secrets').description('the master key that encrypts stored secrets');
+  secrets
+    .command('rotate-master-key')
+    .description('add a new master key version, re-wrap every stored secret under it, retire the old one (servers may keep running; run again to resume)')
+    .option('--new-key-file <path>', 'the new key (base64 of 32 bytes); default: generated (embedded mode) or the configured key not registered yet')
+    .option('--json', 'print the report as JSON')
+    .action((opts: { newKeyFile?: string; json?: boolean }) => run(secretsRotateMasterKey(opts)));
 
   const env = program.command('env').description('environments');
   env.command('list').description('list environments').action(() => run(envList()));

@@ -55,3 +55,5 @@ export type { RateLimiter, RateLimiterOptions } from './rate-limit/index.ts';
 export { compilePolicies } from './invoke/compile-policies.ts';
 export { createMockTestParts } from './connector-test/mock-parts.ts';
 export type { MockTestParts } from './connector-test/mock-parts.ts';
+export { startMockServer, createMockBackend, generateArguments, generateValue, declaredView } from './mock/index.ts';
+export type { MockServer, MockServerOptions, MockRoute, MockRequestRecord, MockBackend, BackendView, BackendViewOf } from './mock/index.ts';

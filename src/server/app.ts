@@ -7,12 +7,14 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Catalog } from '../catalog/index.ts';
+import type { ConnectionService, ConnectionTester } from '../connections/index.ts';
 import { systemClock } from '../core/index.ts';
 import type { Clock } from '../core/index.ts';
 import type { Store } from '../storage/index.ts';
 import { createAuthHook } from './auth.ts';
 import { handleError } from './error-mapper.ts';
 import { registerCatalogRoutes } from './routes/catalog.ts';
+import { registerConnectionRoutes } from './routes/connections.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 
 /** Options for {@link createApp}. */
@@ -23,12 +25,21 @@ export interface AppOptions {
   /** pino log level, or false for no logs (tests). */
   readonly logLevel?: string | false;
   readonly version?: string;
+  /** Where log lines go (default stdout); tests pass a collector. */
+  readonly logStream?: { write(line: string): void };
+  /** The connection service; without it the connection routes are not registered. */
+  readonly connections?: ConnectionService;
+  /** Tests connections for `POST …/connections/{id}/test` (the gateway supplies it); without it that route answers 501. */
+  readonly connectionTester?: ConnectionTester;
 }
 
 /** Creates the HTTP application (not yet listening). */
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info', redact: ['req.headers.authorization'] },
+    logger:
+      options.logLevel === false
+        ? false
+        : { level: options.logLevel ?? 'info', redact: ['req.headers.authorization'], ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
     bodyLimit: 32 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setErrorHandler(handleError);
@@ -46,6 +57,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', createAuthHook(options.store, options.clock ?? systemClock));
   registerSystemRoutes(app, options);
   registerCatalogRoutes(app, options);
+  if (options.connections !== undefined) registerConnectionRoutes(app, { connections: options.connections, connectionTester: options.connectionTester });
   await app.ready();
   return app;
 }

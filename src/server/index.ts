@@ -8,3 +8,4 @@ export type { ResolvedConfig } from './config/config.ts';
 export { ensureAdminToken } from './bootstrap.ts';
 export type { BootstrapOutcome } from './bootstrap.ts';
 export { generateToken, hashToken } from './tokens.ts';
+export { catalogConnectorLookup } from './routes/connections.ts';

@@ -5,12 +5,23 @@
 import type { PrincipalRecord } from '../storage/index.ts';
 
 /** Everything a route can require. */
-export type Permission = 'catalog:read' | 'catalog:write' | 'environments:read' | 'api:read';
+export type Permission =
+  | 'catalog:read'
+  | 'catalog:write'
+  | 'environments:read'
+  | 'api:read'
+  /** See connections (the service shows only owned and shared ones, except to admins). */
+  | 'connections:read'
+  /** Create, change, share and delete connections (the service further limits this to owners and admins). */
+  | 'connections:write'
+  /** Use a connection (test it, call through it); the service requires ownership or a share. */
+  | 'connections:use';
 
 const ROLE_PERMISSIONS: Readonly<Record<PrincipalRecord['role'], readonly Permission[]>> = {
-  admin: ['catalog:read', 'catalog:write', 'environments:read', 'api:read'],
-  maker: ['catalog:read', 'catalog:write', 'environments:read', 'api:read'],
-  viewer: ['catalog:read', 'environments:read', 'api:read'],
+  admin: ['catalog:read', 'catalog:write', 'environments:read', 'api:read', 'connections:read', 'connections:write', 'connections:use'],
+  maker: ['catalog:read', 'catalog:write', 'environments:read', 'api:read', 'connections:read', 'connections:write', 'connections:use'],
+  // Viewers run what is shared with them: they may see and use shared connections, never create or change one.
+  viewer: ['catalog:read', 'environments:read', 'api:read', 'connections:read', 'connections:use'],
 };
 
 /** True when `principal` holds `permission`. */

@@ -5,13 +5,16 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createCatalog } from '../catalog/index.ts';
+import { createConnectionService } from '../connections/index.ts';
 import { systemClock } from '../core/index.ts';
+import { openSecrets } from '../secrets/index.ts';
 import { openStore } from '../storage/index.ts';
 import type { Store } from '../storage/index.ts';
 import { createApp } from './app.ts';
 import { ensureAdminToken } from './bootstrap.ts';
 import type { BootstrapOutcome } from './bootstrap.ts';
 import type { ResolvedConfig } from './config/config.ts';
+import { catalogConnectorLookup } from './routes/connections.ts';
 
 /** The repository's built-in connectors. */
 export const BUILTIN_CONNECTORS_DIR = join(import.meta.dirname, '..', '..', 'connectors');
@@ -29,10 +32,13 @@ export interface RunningServer {
 export async function startServer(config: ResolvedConfig): Promise<RunningServer> {
   const store = await openStore(config.store);
   try {
+    // Before anything else: a wrong master key must stop the start (key check value), not the first request.
+    const secrets = await openSecrets({ config: config.masterKey, keys: store.secretKeys });
     const bootstrap = await ensureAdminToken(store, { bootstrapToken: config.bootstrapToken, clock: systemClock });
     const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
     await catalog.syncBuiltins();
-    const app = await createApp({ store, catalog, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+    const connections = createConnectionService({ store, secrets, connectors: catalogConnectorLookup(catalog) });
+    const app = await createApp({ store, catalog, connections, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
     const address = await app.listen({ port: config.port, host: config.host });
     return {
       app,

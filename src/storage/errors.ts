@@ -14,6 +14,12 @@ export const StorageErrorCode = {
   PrincipalNotFound: 'PrincipalNotFound',
   ApiTokenExists: 'ApiTokenExists',
   ApiTokenNotFound: 'ApiTokenNotFound',
+  ConnectionNotFound: 'ConnectionNotFound',
+  ConnectionExists: 'ConnectionExists',
+  /** A compare-and-swap write lost against a concurrent one (kind `conflict`, retryable). */
+  ConnectionChanged: 'ConnectionChanged',
+  OAuthStateExists: 'OAuthStateExists',
+  SecretKeyNotFound: 'SecretKeyNotFound',
   /** A value read from the database does not have the shape the schema promises (a bug or tampering). */
   CorruptRow: 'CorruptRow',
   /** The database contradicted an invariant the store relies on (a bug). */

@@ -5,6 +5,8 @@ export { storeConfigFromEnv, SQLITE_FILE_NAME } from './store-config-from-env.ts
 export type { StoreEnvDefaults } from './store-config-from-env.ts';
 export { StorageErrorCode } from './errors.ts';
 export { PRINCIPAL_KINDS, PRINCIPAL_ROLES } from './principal-store.ts';
+export { CONNECTION_STATUSES } from './connection-store.ts';
+export { SEALED_COLUMNS } from './sealed-value-store.ts';
 export type {
   Store,
   StoreDriver,
@@ -28,4 +30,22 @@ export type {
   ConnectorWithVersion,
   PutConnectorVersionInput,
   PutConnectorVersionResult,
+  ConnectionStore,
+  ConnectionRecord,
+  ConnectionStatus,
+  CreateConnectionInput,
+  ConnectionPatch,
+  ConnectionShareRecord,
+  OAuthAppStore,
+  OAuthAppRecord,
+  PutOAuthAppInput,
+  OAuthStateStore,
+  OAuthStateRecord,
+  CreateOAuthStateInput,
+  SecretKeyStore,
+  SecretKeyRecord,
+  SealedColumn,
+  SealedValue,
+  SealedPageRange,
+  SealedValueStore,
 } from './store.ts';

@@ -45,3 +45,27 @@ export function fromJsonArrayText(text: string, field: string): readonly unknown
   }
   return value;
 }
+
+/** Serialises a plain JSON object (not an array or primitive) for a JSON column. */
+export function toJsonObjectText(value: unknown, field: string): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UserInputError(`${field} must be a JSON object — pass {} when there is nothing to store`, { code: StorageErrorCode.InvalidStoreInput });
+  }
+  return toJsonText(value, field);
+}
+
+/** Parses a JSON column that must hold an object. */
+export function fromJsonObjectText(text: string, field: string): Readonly<Record<string, unknown>> {
+  const value = fromJsonText(text, field);
+  if (!isJsonObject(value)) {
+    throw new PlugboardError(`stored ${field} is not a JSON object — the row was written outside Plugboard or is corrupt`, {
+      code: StorageErrorCode.CorruptRow,
+      kind: 'unexpected',
+    });
+  }
+  return value;
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

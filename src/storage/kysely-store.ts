@@ -2,9 +2,14 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/index.ts';
 import { createApiTokenStore } from './api-token-store.ts';
+import { createConnectionStore } from './connection-store.ts';
 import { createConnectorStore } from './connector-store.ts';
 import { createEnvironmentStore } from './environment-store.ts';
+import { createOAuthAppStore } from './oauth-app-store.ts';
+import { createOAuthStateStore } from './oauth-state-store.ts';
 import { createPrincipalStore } from './principal-store.ts';
+import { createSealedValueStore } from './sealed-value-store.ts';
+import { createSecretKeyStore } from './secret-key-store.ts';
 import type { Database } from './schema.ts';
 import type { MigrationReport, Store, StoreDriver } from './store.ts';
 
@@ -26,6 +31,11 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     principals: createPrincipalStore(db, clock),
     apiTokens: createApiTokenStore(db, clock),
     connectors: createConnectorStore(db, { clock, lockRows: driver === 'postgres' }),
+    connections: createConnectionStore(db, clock),
+    oauthApps: createOAuthAppStore(db, clock),
+    oauthStates: createOAuthStateStore(db, clock),
+    secretKeys: createSecretKeyStore(db, clock),
+    sealedValues: createSealedValueStore(db),
     close() {
       closing ??= db.destroy();
       return closing;

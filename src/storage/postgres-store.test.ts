@@ -45,7 +45,7 @@ if (unreachable !== undefined) {
     it('migrates a new schema once when four stores open it at once', async () => {
       const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ driver: 'postgres', url, schema: raceSchema })));
       try {
-        assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 1]);
+        assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 2]);
         assert.ok(stores.every((s) => s.driver === 'postgres'));
         const ids = await Promise.all(stores.map(async (s) => (await s.environments.getByName('default'))?.id));
         assert.equal(new Set(ids).size, 1);
@@ -62,7 +62,19 @@ if (unreachable !== undefined) {
           'select table_name from information_schema.tables where table_schema = $1 order by table_name',
           [suiteSchema],
         );
-        assert.deepEqual(result.rows.map((r) => r.table_name), ['api_tokens', 'connector_versions', 'connectors', 'environments', 'plugboard_migrations', 'principals']);
+        assert.deepEqual(result.rows.map((r) => r.table_name), [
+          'api_tokens',
+          'connection_shares',
+          'connections',
+          'connector_versions',
+          'connectors',
+          'environments',
+          'oauth_apps',
+          'oauth_states',
+          'plugboard_migrations',
+          'principals',
+          'secret_keys',
+        ]);
       } finally {
         await client.end();
       }

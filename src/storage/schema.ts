@@ -67,6 +67,68 @@ export interface ConnectorVersionsTable {
   created_at: number;
 }
 
+/** Row of `connections`. */
+export interface ConnectionsTable {
+  id: string;
+  environment_id: string;
+  connector_name: string;
+  display_name: string;
+  owner_id: string;
+  parameter_set: string | null;
+  /** JSON text (an object of non-secret parameter values). */
+  values: string;
+  /** Opaque envelope of the secrets area. */
+  secrets: string | null;
+  secrets_revision: number;
+  status: string;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Row of `connection_shares`. */
+export interface ConnectionSharesTable {
+  connection_id: string;
+  principal_id: string;
+  created_at: number;
+}
+
+/** Row of `oauth_apps`. */
+export interface OAuthAppsTable {
+  id: string;
+  environment_id: string;
+  key: string;
+  client_id: string;
+  /** Opaque envelope of the secrets area. */
+  client_secret: string | null;
+  /** JSON text (an object). */
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Row of `oauth_states`. */
+export interface OAuthStatesTable {
+  id: string;
+  state_hash: string;
+  environment_id: string;
+  principal_id: string;
+  connection_id: string | null;
+  /** Opaque envelope of the secrets area. */
+  payload: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+/** Row of `secret_keys`. */
+export interface SecretKeysTable {
+  version: number;
+  check_value: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
 /** Row of `plugboard_migrations`. */
 export interface MigrationsTable {
   version: number;
@@ -81,5 +143,10 @@ export interface Database {
   api_tokens: ApiTokensTable;
   connectors: ConnectorsTable;
   connector_versions: ConnectorVersionsTable;
+  connections: ConnectionsTable;
+  connection_shares: ConnectionSharesTable;
+  oauth_apps: OAuthAppsTable;
+  oauth_states: OAuthStatesTable;
+  secret_keys: SecretKeysTable;
   plugboard_migrations: MigrationsTable;
 }

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { PlugboardError } from '../core/index.ts';
+import { Kysely } from 'kysely';
+import { PlugboardError, systemClock } from '../core/index.ts';
+import { allMigrations } from './migrations/all-migrations.ts';
+import { migrate } from './migrations/migrator.ts';
+import type { Database } from './schema.ts';
+import { createNodeSqliteDialect } from './sqlite/node-sqlite-dialect.ts';
+import { wrapDatabaseSync } from './sqlite/node-sqlite-database.ts';
 import { openStore } from './open-store.ts';
 import { defineStoreSuite } from './store.suite.ts';
 
@@ -24,7 +30,7 @@ describe('SQLite store', () => {
   it('keeps one row per migration across reopen, in WAL mode', async () => {
     const file = newFile();
     const first = await openStore({ driver: 'sqlite', file });
-    assert.deepEqual(first.migrations.appliedNow, [1]);
+    assert.deepEqual(first.migrations.appliedNow, [1, 2]);
     await first.close();
     const second = await openStore({ driver: 'sqlite', file });
     assert.deepEqual(second.migrations.appliedNow, []);
@@ -32,7 +38,10 @@ describe('SQLite store', () => {
 
     const raw = new DatabaseSync(file, { readOnly: true });
     try {
-      assert.deepEqual(raw.prepare('select version, name from plugboard_migrations').all().map((r) => ({ ...r })), [{ version: 1, name: 'initial' }]);
+      assert.deepEqual(raw.prepare('select version, name from plugboard_migrations').all().map((r) => ({ ...r })), [
+        { version: 1, name: 'initial' },
+        { version: 2, name: 'connections-and-secrets' },
+      ]);
       assert.equal(raw.prepare('PRAGMA journal_mode').get()?.['journal_mode'], 'wal');
     } finally {
       raw.close();
@@ -43,7 +52,7 @@ describe('SQLite store', () => {
     const file = newFile();
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ driver: 'sqlite', file })));
     try {
-      assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 1]);
+      assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 2]);
       const ids = await Promise.all(stores.map(async (s) => (await s.environments.getByName('default'))?.id));
       assert.equal(new Set(ids).size, 1);
       const env = await stores[0]!.environments.create({ name: 'shared' });
@@ -68,8 +77,29 @@ describe('SQLite store', () => {
     );
     const reports: unknown[] = outputs.map((o) => JSON.parse(o.stdout));
     const applied = reports.map((r) => (isChildReport(r) ? r.appliedNow.length : -1));
-    assert.deepEqual(applied.sort(), [0, 0, 0, 1], `unexpected child reports: ${JSON.stringify(reports)}`);
+    assert.deepEqual(applied.sort(), [0, 0, 0, 2], `unexpected child reports: ${JSON.stringify(reports)}`);
     assert.equal(new Set(reports.map((r) => isChildReport(r) && r.defaultEnvironmentId)).size, 1);
+  });
+
+  it('upgrades a version-1 database to version 2, keeping its rows', async () => {
+    const file = newFile();
+    const raw = new DatabaseSync(file);
+    const db = new Kysely<Database>({ dialect: createNodeSqliteDialect({ open: () => wrapDatabaseSync(raw) }) });
+    await migrate(db, { migrations: allMigrations.slice(0, 1), clock: systemClock, driver: 'sqlite', lock: async () => undefined });
+    raw.prepare("insert into environments (id, name, display_name, created_at) values ('e1', 'kept', 'Kept', 1)").run();
+    await db.destroy();
+
+    const store = await openStore({ driver: 'sqlite', file });
+    try {
+      assert.deepEqual(store.migrations.appliedNow, [2]);
+      const env = await store.environments.getByName('kept');
+      assert.equal(env?.id, 'e1');
+      const owner = await store.principals.create({ kind: 'user', name: 'upgraded', role: 'maker' });
+      const created = await store.connections.create({ environmentId: 'e1', connectorName: 'c', displayName: 'C', ownerId: owner.id, values: {}, status: 'connected' });
+      assert.equal((await store.connections.get(created.id))?.environmentId, 'e1');
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses to open a database migrated by a newer Plugboard', async () => {
@@ -101,8 +131,8 @@ describe('SQLite store', () => {
     const a = await openStore({ driver: 'sqlite', memory: true });
     const b = await openStore({ driver: 'sqlite', memory: true });
     try {
-      assert.deepEqual(a.migrations.appliedNow, [1]);
-      assert.deepEqual(b.migrations.appliedNow, [1]);
+      assert.deepEqual(a.migrations.appliedNow, [1, 2]);
+      assert.deepEqual(b.migrations.appliedNow, [1, 2]);
       const envA = await a.environments.create({ name: 'only-in-a' });
       assert.equal(await b.environments.getByName('only-in-a'), undefined);
       const put = await a.connectors.putVersion({ environmentId: envA.id, name: 'm', title: 'M', builtin: true, sourceKind: 'folder', contentHash: 'h', definition: [], issues: [] });

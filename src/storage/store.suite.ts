@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConflictError, NotFoundError, UserInputError, newId } from '../core/index.ts';
-import type { PutConnectorVersionInput, Store } from './store.ts';
+import type { CreateConnectionInput, PutConnectorVersionInput, Store } from './store.ts';
 
 /**
  * Registers the suite under `name`. `open` must open a store on the same database every time it is
@@ -341,6 +341,316 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
         await assert.rejects(store.connectors.putVersion({ ...version(env.id, 'x', 'h'), definition: undefined }), UserInputError);
         await assert.rejects(store.connectors.putVersion(version(env.id, 'x', 'h', { n: 10n })), UserInputError);
         assert.equal(await store.connectors.get(env.id, 'x'), undefined);
+      });
+    });
+
+    describe('connections', () => {
+      const newPrincipal = (role: 'admin' | 'maker' | 'viewer' = 'maker') => store.principals.create({ kind: 'user', name: unique('conn'), role });
+      const connection = (environmentId: string, ownerId: string, extra: Partial<CreateConnectionInput> = {}): CreateConnectionInput => ({
+        environmentId,
+        connectorName: 'sendgrid',
+        displayName: 'SendGrid (ops)',
+        ownerId,
+        values: { region: 'eu', port: 25, tls: true },
+        secrets: 'sealed:v1:abc',
+        status: 'connected',
+        ...extra,
+      });
+
+      it('creates a connection with a chosen id and reads it back unchanged', async () => {
+        const env = await newEnvironment();
+        const owner = await newPrincipal();
+        const id = newId();
+        const created = await store.connections.create(connection(env.id, owner.id, { id, parameterSet: 'keyBasedAuth' }));
+        assert.equal(created.id, id);
+        assert.equal(created.environmentId, env.id);
+        assert.equal(created.ownerId, owner.id);
+        assert.equal(created.parameterSet, 'keyBasedAuth');
+        assert.deepEqual(created.values, { region: 'eu', port: 25, tls: true });
+        assert.equal(created.secrets, 'sealed:v1:abc');
+        assert.equal(created.secretsRevision, 0);
+        assert.equal(created.status, 'connected');
+        assert.equal(created.lastError, null);
+        assert.equal(created.createdAt, created.updatedAt);
+        assert.deepEqual(await store.connections.get(id), created);
+        assert.equal(await store.connections.get(newId()), undefined);
+        const plain = await store.connections.create(connection(env.id, owner.id, { secrets: undefined, status: 'unauthenticated' }));
+        assert.equal(plain.secrets, null);
+        assert.equal(plain.parameterSet, null);
+        assert.match(plain.id, /^[0-9a-f-]{36}$/);
+      });
+
+      it('refuses a taken id, an unknown environment or owner, a bad status and non-object values', async () => {
+        const env = await newEnvironment();
+        const owner = await newPrincipal();
+        const first = await store.connections.create(connection(env.id, owner.id));
+        await assert.rejects(store.connections.create(connection(env.id, owner.id, { id: first.id })), ConflictError);
+        await assert.rejects(store.connections.create(connection(newId(), owner.id)), (e: unknown) => e instanceof NotFoundError && e.code === 'EnvironmentNotFound');
+        await assert.rejects(store.connections.create(connection(env.id, newId())), (e: unknown) => e instanceof NotFoundError && e.code === 'PrincipalNotFound');
+        const badStatus = JSON.parse('"broken"');
+        await assert.rejects(store.connections.create(connection(env.id, owner.id, { status: badStatus })), UserInputError);
+        const notAnObject = JSON.parse('["a"]');
+        await assert.rejects(store.connections.create(connection(env.id, owner.id, { values: notAnObject })), UserInputError);
+        assert.deepEqual((await store.connections.listForEnvironment(env.id)).map((c) => c.id), [first.id]);
+      });
+
+      it('lists an environment’s connections, and per principal only owned or shared ones', async () => {
+        const env = await newEnvironment();
+        const other = await newEnvironment();
+        const ann = await newPrincipal();
+        const bob = await newPrincipal();
+        const cid = await newPrincipal();
+        const a1 = await store.connections.create(connection(env.id, ann.id, { displayName: 'a1' }));
+        const b1 = await store.connections.create(connection(env.id, bob.id, { displayName: 'b1' }));
+        const a2 = await store.connections.create(connection(env.id, ann.id, { displayName: 'a2' }));
+        await store.connections.create(connection(other.id, ann.id, { displayName: 'elsewhere' }));
+        await store.connections.share(b1.id, ann.id);
+        await store.connections.share(a2.id, cid.id);
+
+        assert.deepEqual(new Set((await store.connections.listForEnvironment(env.id)).map((c) => c.id)), new Set([a1.id, b1.id, a2.id]));
+        assert.deepEqual(new Set((await store.connections.listVisibleTo(env.id, ann.id)).map((c) => c.id)), new Set([a1.id, b1.id, a2.id]));
+        assert.deepEqual((await store.connections.listVisibleTo(env.id, bob.id)).map((c) => c.id), [b1.id]);
+        assert.deepEqual((await store.connections.listVisibleTo(env.id, cid.id)).map((c) => c.id), [a2.id]);
+        assert.deepEqual(await store.connections.listVisibleTo(other.id, bob.id), []);
+        const listed = await store.connections.listForEnvironment(env.id);
+        const order = listed.map((c) => [c.createdAt, c.id] as const);
+        assert.deepEqual(order, [...order].sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0)), 'not oldest first');
+      });
+
+      it('updates name and values, and bumps the secrets revision only when secrets change', async () => {
+        const env = await newEnvironment();
+        const owner = await newPrincipal();
+        const created = await store.connections.create(connection(env.id, owner.id));
+        const renamed = await store.connections.update(created.id, { displayName: 'Renamed', values: { region: 'us' } });
+        assert.equal(renamed.displayName, 'Renamed');
+        assert.deepEqual(renamed.values, { region: 'us' });
+        assert.equal(renamed.secrets, created.secrets);
+        assert.equal(renamed.secretsRevision, 0);
+        const rekeyed = await store.connections.update(created.id, { secrets: 'sealed:v1:new', expectedSecretsRevision: 0, parameterSet: 'set-b' });
+        assert.equal(rekeyed.secrets, 'sealed:v1:new');
+        assert.equal(rekeyed.secretsRevision, 1);
+        assert.equal(rekeyed.parameterSet, 'set-b');
+        assert.equal(rekeyed.displayName, 'Renamed');
+        await assert.rejects(store.connections.update(created.id, { secrets: 'sealed:v1:stale', expectedSecretsRevision: 0 }), (e: unknown) => {
+          assert.ok(e instanceof ConflictError);
+          assert.equal(e.code, 'ConnectionChanged');
+          return true;
+        });
+        assert.equal((await store.connections.get(created.id))?.secrets, 'sealed:v1:new');
+        await assert.rejects(store.connections.update(newId(), { displayName: 'x' }), NotFoundError);
+        await assert.rejects(store.connections.update(created.id, { expectedSecretsRevision: 1 }), UserInputError);
+      });
+
+      it('replaces secrets by compare-and-swap: exactly one of two concurrent writers wins', async () => {
+        const env = await newEnvironment();
+        const owner = await newPrincipal();
+        const created = await store.connections.create(connection(env.id, owner.id));
+        const results = await Promise.all([
+          store.connections.updateSecrets(created.id, 0, 'sealed:refresh-a'),
+          store.connections.updateSecrets(created.id, 0, 'sealed:refresh-b'),
+        ]);
+        assert.deepEqual([...results].sort(), [false, true]);
+        const after = await store.connections.get(created.id);
+        assert.equal(after?.secretsRevision, 1);
+        assert.equal(after?.secrets, results[0] ? 'sealed:refresh-a' : 'sealed:refresh-b');
+        assert.equal(await store.connections.updateSecrets(created.id, 0, 'sealed:late'), false);
+        assert.equal(await store.connections.updateSecrets(created.id, 1, null), true);
+        assert.equal((await store.connections.get(created.id))?.secrets, null);
+        assert.equal(await store.connections.updateSecrets(newId(), 0, 'x'), false);
+      });
+
+      it('records status and last error', async () => {
+        const env = await newEnvironment();
+        const owner = await newPrincipal();
+        const created = await store.connections.create(connection(env.id, owner.id));
+        const failed = await store.connections.setStatus(created.id, 'error', 'HTTP 401 from the API');
+        assert.equal(failed.status, 'error');
+        assert.equal(failed.lastError, 'HTTP 401 from the API');
+        const healed = await store.connections.setStatus(created.id, 'connected', null);
+        assert.equal(healed.lastError, null);
+        await assert.rejects(store.connections.setStatus(newId(), 'connected', null), NotFoundError);
+        await assert.rejects(store.connections.setStatus(created.id, JSON.parse('"gone"'), null), UserInputError);
+      });
+
+      it('shares idempotently, lists and removes shares, and refuses unknown principals', async () => {
+        const env = await newEnvironment();
+        const owner = await newPrincipal();
+        const friend = await newPrincipal('viewer');
+        const created = await store.connections.create(connection(env.id, owner.id));
+        const share = await store.connections.share(created.id, friend.id);
+        assert.deepEqual(share, { connectionId: created.id, principalId: friend.id, createdAt: share.createdAt });
+        assert.deepEqual(await store.connections.share(created.id, friend.id), share);
+        assert.deepEqual(await store.connections.listShares(created.id), [share]);
+        await assert.rejects(store.connections.share(created.id, newId()), (e: unknown) => e instanceof NotFoundError && e.code === 'PrincipalNotFound');
+        await assert.rejects(store.connections.share(newId(), friend.id), (e: unknown) => e instanceof NotFoundError && e.code === 'ConnectionNotFound');
+        assert.equal(await store.connections.unshare(created.id, friend.id), true);
+        assert.equal(await store.connections.unshare(created.id, friend.id), false);
+        assert.deepEqual(await store.connections.listShares(created.id), []);
+        assert.deepEqual(await store.connections.listVisibleTo(env.id, friend.id), []);
+      });
+
+      it('deletes a connection with its shares and pending OAuth states', async () => {
+        const env = await newEnvironment();
+        const owner = await newPrincipal();
+        const friend = await newPrincipal();
+        const doomed = await store.connections.create(connection(env.id, owner.id));
+        const kept = await store.connections.create(connection(env.id, owner.id));
+        await store.connections.share(doomed.id, friend.id);
+        await store.connections.share(kept.id, friend.id);
+        const stateHash = freshHash();
+        await store.oauthStates.create({ stateHash, environmentId: env.id, principalId: owner.id, connectionId: doomed.id, payload: 'sealed:p', expiresAt: Date.now() + 60_000 });
+        assert.equal(await store.connections.delete(doomed.id), true);
+        assert.equal(await store.connections.get(doomed.id), undefined);
+        assert.deepEqual(await store.connections.listShares(doomed.id), []);
+        assert.equal(await store.oauthStates.consume(stateHash, Date.now()), undefined);
+        assert.equal(await store.connections.delete(doomed.id), false);
+        assert.deepEqual((await store.connections.listVisibleTo(env.id, friend.id)).map((c) => c.id), [kept.id]);
+      });
+    });
+
+    describe('OAuth apps', () => {
+      it('upserts by environment and key, keeping id and creation time', async () => {
+        const env = await newEnvironment();
+        const first = await store.oauthApps.put({ environmentId: env.id, key: 'oauth2:lawvu', clientId: 'client-1', clientSecret: 'sealed:s1', settings: { scopes: ['a'] } });
+        assert.equal(first.key, 'oauth2:lawvu');
+        assert.equal(first.clientSecret, 'sealed:s1');
+        assert.deepEqual(first.settings, { scopes: ['a'] });
+        const second = await store.oauthApps.put({ environmentId: env.id, key: 'oauth2:lawvu', clientId: 'client-2', clientSecret: null, settings: {} });
+        assert.equal(second.id, first.id);
+        assert.equal(second.createdAt, first.createdAt);
+        assert.equal(second.clientId, 'client-2');
+        assert.equal(second.clientSecret, null);
+        assert.deepEqual(await store.oauthApps.get(env.id, 'oauth2:lawvu'), second);
+        assert.equal(await store.oauthApps.get(env.id, 'OAUTH2:LAWVU'), undefined);
+      });
+
+      it('lists apps by key and deletes them; refuses an unknown environment', async () => {
+        const env = await newEnvironment();
+        const other = await newEnvironment();
+        for (const key of ['b', 'A', 'a']) await store.oauthApps.put({ environmentId: env.id, key, clientId: 'c', clientSecret: null, settings: {} });
+        await store.oauthApps.put({ environmentId: other.id, key: 'hidden', clientId: 'c', clientSecret: null, settings: {} });
+        assert.deepEqual((await store.oauthApps.list(env.id)).map((a) => a.key), ['A', 'a', 'b']);
+        assert.equal(await store.oauthApps.delete(env.id, 'a'), true);
+        assert.equal(await store.oauthApps.delete(env.id, 'a'), false);
+        assert.deepEqual((await store.oauthApps.list(env.id)).map((a) => a.key), ['A', 'b']);
+        await assert.rejects(store.oauthApps.put({ environmentId: newId(), key: 'k', clientId: 'c', clientSecret: null, settings: {} }), NotFoundError);
+      });
+    });
+
+    describe('OAuth states', () => {
+      const setup = async () => {
+        const env = await newEnvironment();
+        const principal = await store.principals.create({ kind: 'user', name: unique('oauth'), role: 'maker' });
+        return { env, principal };
+      };
+
+      it('consumes a state once and returns what was stored', async () => {
+        const { env, principal } = await setup();
+        const stateHash = freshHash();
+        const created = await store.oauthStates.create({ stateHash, environmentId: env.id, principalId: principal.id, connectionId: null, payload: 'sealed:pkce', expiresAt: 2_000_000 });
+        assert.equal(created.consumedAt, null);
+        const consumed = await store.oauthStates.consume(stateHash, 1_500_000);
+        assert.deepEqual(consumed, { ...created, consumedAt: 1_500_000 });
+        assert.equal(await store.oauthStates.consume(stateHash, 1_500_001), undefined);
+        assert.equal(await store.oauthStates.consume(freshHash(), 1_500_000), undefined);
+      });
+
+      it('does not consume an expired state', async () => {
+        const { env, principal } = await setup();
+        const stateHash = freshHash();
+        await store.oauthStates.create({ stateHash, environmentId: env.id, principalId: principal.id, connectionId: null, payload: 'sealed:p', expiresAt: 2_000_000 });
+        assert.equal(await store.oauthStates.consume(stateHash, 2_000_000), undefined);
+        // The refused attempt did not use the state up: before its expiry it is still consumable.
+        assert.ok(await store.oauthStates.consume(stateHash, 1_999_999));
+      });
+
+      it('lets exactly one of many concurrent consumers win', async () => {
+        const { env, principal } = await setup();
+        const stateHash = freshHash();
+        await store.oauthStates.create({ stateHash, environmentId: env.id, principalId: principal.id, connectionId: null, payload: 'sealed:p', expiresAt: Date.now() + 60_000 });
+        const results = await Promise.all(Array.from({ length: 8 }, () => store.oauthStates.consume(stateHash, Date.now())));
+        assert.equal(results.filter((r) => r !== undefined).length, 1);
+      });
+
+      it('refuses a duplicate or malformed hash without echoing it, and deletes expired states', async () => {
+        const { env, principal } = await setup();
+        const stateHash = freshHash();
+        const input = { stateHash, environmentId: env.id, principalId: principal.id, connectionId: null, payload: 'sealed:p', expiresAt: 1_000 };
+        await store.oauthStates.create(input);
+        await assert.rejects(store.oauthStates.create(input), ConflictError);
+        await assert.rejects(store.oauthStates.create({ ...input, stateHash: 'raw-state-value-123' }), (e: unknown) => {
+          assert.ok(e instanceof UserInputError);
+          assert.doesNotMatch(e.message, /raw-state-value/);
+          return true;
+        });
+        await assert.rejects(store.oauthStates.create({ ...input, stateHash: freshHash(), connectionId: newId() }), NotFoundError);
+        const deleted = await store.oauthStates.deleteExpired(1_001);
+        assert.ok(deleted >= 1);
+        assert.equal(await store.oauthStates.consume(stateHash, 500), undefined);
+      });
+    });
+
+    describe('secret keys and sealed values', () => {
+      it('registers key versions once, lists them in order and retires idempotently', async () => {
+        const before = await store.secretKeys.list();
+        const next = (before.at(-1)?.version ?? 0) + 1;
+        const a = freshHash();
+        const b = freshHash();
+        const first = await store.secretKeys.insert(next, a);
+        assert.deepEqual(first, { version: next, checkValue: a, createdAt: first?.createdAt, retiredAt: null });
+        assert.equal(await store.secretKeys.insert(next, b), undefined, 'a taken version must not be registered twice');
+        assert.equal(await store.secretKeys.insert(next + 1, a), undefined, 'a taken check value must not be registered twice');
+        const second = await store.secretKeys.insert(next + 1, b);
+        assert.ok(second);
+        const listed = await store.secretKeys.list();
+        assert.deepEqual(listed.slice(-2), [first, second]);
+        const retired = await store.secretKeys.retire(next);
+        assert.equal(typeof retired.retiredAt, 'number');
+        assert.equal((await store.secretKeys.retire(next)).retiredAt, retired.retiredAt);
+        await assert.rejects(store.secretKeys.retire(next + 1000), NotFoundError);
+        await assert.rejects(store.secretKeys.insert(0, freshHash()), UserInputError);
+      });
+
+      it('pages every envelope column by row id and replaces envelopes by compare-and-swap', async () => {
+        const env = await newEnvironment();
+        const owner = await store.principals.create({ kind: 'user', name: unique('seal'), role: 'maker' });
+        const made: string[] = [];
+        for (let i = 0; i < 5; i += 1) {
+          const c = await store.connections.create({ environmentId: env.id, connectorName: 'x', displayName: `c${i}`, ownerId: owner.id, values: {}, secrets: `sealed:c${i}`, status: 'connected' });
+          made.push(c.id);
+        }
+        await store.connections.create({ environmentId: env.id, connectorName: 'x', displayName: 'no secrets', ownerId: owner.id, values: {}, status: 'connected' });
+        const app = await store.oauthApps.put({ environmentId: env.id, key: unique('app'), clientId: 'c', clientSecret: 'sealed:app', settings: {} });
+        const state = await store.oauthStates.create({ stateHash: freshHash(), environmentId: env.id, principalId: owner.id, connectionId: null, payload: 'sealed:state', expiresAt: Date.now() + 60_000 });
+        assert.deepEqual(store.sealedValues.columns, ['connections.secrets', 'oauth_apps.client_secret', 'oauth_states.payload']);
+
+        const seen: string[] = [];
+        let after: string | null = null;
+        for (;;) {
+          const page = await store.sealedValues.page('connections.secrets', { afterRowId: after, limit: 2 });
+          if (page.length === 0) break;
+          assert.ok(page.length <= 2);
+          for (const v of page) {
+            assert.equal(v.column, 'connections.secrets');
+            if (made.includes(v.rowId)) seen.push(v.value);
+          }
+          after = page.at(-1)?.rowId ?? null;
+        }
+        assert.deepEqual(seen.sort(), ['sealed:c0', 'sealed:c1', 'sealed:c2', 'sealed:c3', 'sealed:c4']);
+        assert.ok((await store.sealedValues.page('oauth_apps.client_secret', { afterRowId: null, limit: 1000 })).some((v) => v.rowId === app.id && v.value === 'sealed:app'));
+        assert.ok((await store.sealedValues.page('oauth_states.payload', { afterRowId: null, limit: 1000 })).some((v) => v.rowId === state.id && v.value === 'sealed:state'));
+
+        const target = made[0] ?? '';
+        const revision = (await store.connections.get(target))?.secretsRevision;
+        assert.equal(await store.sealedValues.replace({ column: 'connections.secrets', rowId: target, value: 'sealed:stale' }, 'sealed:new'), false);
+        assert.equal(await store.sealedValues.replace({ column: 'connections.secrets', rowId: target, value: 'sealed:c0' }, 'sealed:c0-v2'), true);
+        const replaced = await store.connections.get(target);
+        assert.equal(replaced?.secrets, 'sealed:c0-v2');
+        assert.equal(replaced?.secretsRevision, revision, 're-wrapping is not a secrets change');
+        assert.equal(await store.sealedValues.replace({ column: 'oauth_apps.client_secret', rowId: app.id, value: 'sealed:app' }, 'sealed:app2'), true);
+        assert.equal((await store.oauthApps.get(env.id, app.key))?.clientSecret, 'sealed:app2');
+        assert.equal(await store.sealedValues.replace({ column: 'oauth_states.payload', rowId: state.id, value: 'sealed:state' }, 'sealed:state2'), true);
+        await assert.rejects(store.sealedValues.page('connections.secrets', { afterRowId: null, limit: 0 }), UserInputError);
       });
     });
 

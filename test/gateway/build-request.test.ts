@@ -55,7 +55,7 @@ test('formData with a file becomes multipart; internal parameters are filled fro
   });
   assert.equal(request.headers['accept'], 'application/json');
   const encoded = encodeBody(request.body, request.headers['content-type']);
-  assert.ok(encoded?.contentType?.startsWith('multipart/form-data; boundary='));
+  assert.ok(encoded !== undefined && encoded.contentType?.startsWith('multipart/form-data; boundary='));
   const text = Buffer.from(encoded.data as Uint8Array).toString();
   assert.match(text, /name="destination"\r\n\r\n1234-5678-9012\r\n/);
   assert.match(text, /name="file"; filename="memo.txt"\r\nContent-Type: text\/plain\r\n\r\nhello\r\n/);

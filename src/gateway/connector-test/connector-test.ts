@@ -126,7 +126,7 @@ export function throwawayConnection(definition: ConnectorDefinition): UsableConn
   // An OAuth scheme with no user-supplied key means the connection signs in with OAuth.
   if (definition.securityDefinitions.some((scheme) => scheme.type === 'oauth2') && secrets.length === 0) usesOAuth = true;
   if (usesOAuth) secrets.unshift(`pbtest-token-${randomBytes(12).toString('hex')}`);
-  if (definition.securityDefinitions.some((scheme) => scheme.type === 'basic')) {
+  if (definition.securityDefinitions.some((scheme) => scheme.type === 'basic') && secrets.length === 0) {
     parameters['username'] ??= 'pbtest-user';
     if (parameters['password'] === undefined) {
       const password = `pbtest-${randomBytes(8).toString('hex')}`;

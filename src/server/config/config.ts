@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserInputError } from '../../core/index.ts';
+import { masterKeyConfigFromEnv } from '../../secrets/index.ts';
+import type { MasterKeyConfig } from '../../secrets/index.ts';
 import { storeConfigFromEnv } from '../../storage/index.ts';
 import type { StoreConfig } from '../../storage/index.ts';
 
@@ -16,6 +18,8 @@ export interface ResolvedConfig {
   readonly dataDir: string;
   /** SQLite in `dataDir`, or PostgreSQL when PLUGBOARD_DATABASE_URL is set (storage's own settings). */
   readonly store: StoreConfig;
+  /** Master key source of the secrets area (its own settings; see docs/config.md). */
+  readonly masterKey: MasterKeyConfig;
   readonly bootstrapToken: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -36,6 +40,12 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PLUGBOARD_DATA_DIR', doc: 'Directory for the embedded SQLite database and key files.', default: './.plugboard' },
   { env: 'PLUGBOARD_BOOTSTRAP_TOKEN', doc: 'Admin API token to create on first start (for automation); otherwise one is generated and printed once.', secret: true },
   { env: 'PLUGBOARD_LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent.', default: 'info' },
+  // Read by the secrets area's masterKeyConfigFromEnv (listed here for the documentation).
+  {
+    env: 'PLUGBOARD_MASTER_KEY',
+    doc: 'Master key that encrypts connection secrets: base64 of 32 random bytes (`openssl rand -base64 32`); during a rotation several, comma-separated, oldest first. Required with PostgreSQL; with SQLite a key file is generated in the data directory.',
+    secret: true,
+  },
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -77,11 +87,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
   if (bootstrapToken !== undefined && bootstrapToken.length < 16) {
     throw new UserInputError('PLUGBOARD_BOOTSTRAP_TOKEN is shorter than 16 characters — use a long random value', { code: 'ConfigInvalid' });
   }
+  const store = storeConfigFromEnv(env, { dataDir });
   return Object.freeze({
     port,
     host: read(env, setting('PLUGBOARD_HOST')) ?? '127.0.0.1',
     dataDir,
-    store: storeConfigFromEnv(env, { dataDir }),
+    store,
+    masterKey: masterKeyConfigFromEnv(env, { dataDir, embedded: store.driver === 'sqlite' }),
     bootstrapToken,
     logLevel: level,
   });
