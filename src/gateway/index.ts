@@ -57,3 +57,4 @@ export { createMockTestParts } from './connector-test/mock-parts.ts';
 export type { MockTestParts } from './connector-test/mock-parts.ts';
 export { startMockServer, createMockBackend, generateArguments, generateValue, declaredView } from './mock/index.ts';
 export type { MockServer, MockServerOptions, MockRoute, MockRequestRecord, MockBackend, BackendView, BackendViewOf } from './mock/index.ts';
+export { createCustomCodeResolver, customCodeSupport, createScriptRunner } from './script/index.ts';

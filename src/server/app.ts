@@ -15,6 +15,9 @@ import { createAuthHook } from './auth.ts';
 import { handleError } from './error-mapper.ts';
 import { registerCatalogRoutes } from './routes/catalog.ts';
 import { registerConnectionRoutes } from './routes/connections.ts';
+import { registerGatewayRoutes } from './routes/gateway.ts';
+import type { GatewayWiring } from './gateway-wiring.ts';
+import type { Secrets } from '../secrets/index.ts';
 import { registerSystemRoutes } from './routes/system.ts';
 
 /** Options for {@link createApp}. */
@@ -31,6 +34,9 @@ export interface AppOptions {
   readonly connections?: ConnectionService;
   /** Tests connections for `POST …/connections/{id}/test` (the gateway supplies it); without it that route answers 501. */
   readonly connectionTester?: ConnectionTester;
+  /** The gateway (invoker, OAuth, egress); with `connections` and `secrets` it enables /apim and the OAuth routes. */
+  readonly gateway?: GatewayWiring;
+  readonly secrets?: Secrets;
 }
 
 /** Creates the HTTP application (not yet listening). */
@@ -57,7 +63,12 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', createAuthHook(options.store, options.clock ?? systemClock));
   registerSystemRoutes(app, options);
   registerCatalogRoutes(app, options);
-  if (options.connections !== undefined) registerConnectionRoutes(app, { connections: options.connections, connectionTester: options.connectionTester });
+  if (options.connections !== undefined) {
+    registerConnectionRoutes(app, { connections: options.connections, connectionTester: options.connectionTester ?? options.gateway?.tester });
+    if (options.gateway !== undefined && options.secrets !== undefined) {
+      registerGatewayRoutes(app, { store: options.store, connections: options.connections, gateway: options.gateway, secrets: options.secrets });
+    }
+  }
   await app.ready();
   return app;
 }

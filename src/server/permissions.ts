@@ -15,11 +15,15 @@ export type Permission =
   /** Create, change, share and delete connections (the service further limits this to owners and admins). */
   | 'connections:write'
   /** Use a connection (test it, call through it); the service requires ownership or a share. */
-  | 'connections:use';
+  | 'connections:use'
+  /** See an environment's OAuth app registrations (client ids; secrets never). */
+  | 'oauth-apps:read'
+  /** Register, change and remove OAuth apps (client id and secret per identity provider or connector). */
+  | 'oauth-apps:write';
 
 const ROLE_PERMISSIONS: Readonly<Record<PrincipalRecord['role'], readonly Permission[]>> = {
-  admin: ['catalog:read', 'catalog:write', 'environments:read', 'api:read', 'connections:read', 'connections:write', 'connections:use'],
-  maker: ['catalog:read', 'catalog:write', 'environments:read', 'api:read', 'connections:read', 'connections:write', 'connections:use'],
+  admin: ['catalog:read', 'catalog:write', 'environments:read', 'api:read', 'connections:read', 'connections:write', 'connections:use', 'oauth-apps:read', 'oauth-apps:write'],
+  maker: ['catalog:read', 'catalog:write', 'environments:read', 'api:read', 'connections:read', 'connections:write', 'connections:use', 'oauth-apps:read'],
   // Viewers run what is shared with them: they may see and use shared connections, never create or change one.
   viewer: ['catalog:read', 'environments:read', 'api:read', 'connections:read', 'connections:use'],
 };

@@ -15,6 +15,7 @@ import { ensureAdminToken } from './bootstrap.ts';
 import type { BootstrapOutcome } from './bootstrap.ts';
 import type { ResolvedConfig } from './config/config.ts';
 import { catalogConnectorLookup } from './routes/connections.ts';
+import { createGatewayWiring } from './gateway-wiring.ts';
 
 /** The repository's built-in connectors. */
 export const BUILTIN_CONNECTORS_DIR = join(import.meta.dirname, '..', '..', 'connectors');
@@ -38,7 +39,8 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
     const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
     await catalog.syncBuiltins();
     const connections = createConnectionService({ store, secrets, connectors: catalogConnectorLookup(catalog) });
-    const app = await createApp({ store, catalog, connections, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+    const gateway = createGatewayWiring({ store, catalog, connections, secrets, config });
+    const app = await createApp({ store, catalog, connections, gateway, secrets, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
     const address = await app.listen({ port: config.port, host: config.host });
     return {
       app,
@@ -47,6 +49,7 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
       bootstrap,
       async close() {
         await app.close();
+        await gateway.close();
         await store.close();
       },
     };

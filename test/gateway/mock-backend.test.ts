@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startMockServer } from '../../src/gateway/mock/index.ts';
 import type { BackendView, MockServer } from '../../src/gateway/mock/index.ts';
+import { loadConnector } from '../../src/connectors/index.ts';
 import type { Operation } from '../../src/connectors/index.ts';
 import { fixtureDefinition, loadDocument, MOCK_FIXTURE } from './mock-fixture.ts';
 
@@ -229,4 +230,71 @@ test('the backend view routes to the path and method policies build, and skips w
 
 test('the port is validated', async () => {
   await assert.rejects(startMockServer(fixtureDefinition(), { port: 70000 }), { code: 'MockPortInvalid' });
+});
+
+test('calls a policy makes by itself get the values the policy reads, on declared and undeclared routes', async () => {
+  const auxiliary = await startMockServer(fixtureDefinition(), {
+    auxiliaryRoutes: [
+      { method: 'POST', path: '/oauth2/token?grant_type=client_credentials', values: { access_token: 'mock-token' } },
+      { method: 'GET', path: '/items/{id}', values: { '@odata.etag': 'W/"1"' } },
+    ],
+  });
+  try {
+    const token = await fetch(`${auxiliary.url}/oauth2/token?grant_type=client_credentials`, { method: 'POST' });
+    assert.equal(token.status, 200);
+    assert.deepEqual(await token.json(), { access_token: 'mock-token' });
+    const wrongQuery = await fetch(`${auxiliary.url}/oauth2/token`, { method: 'POST' });
+    assert.equal(wrongQuery.status, 404, 'the literal query of the route is required');
+    const item = await fetch(`${auxiliary.url}/v1/items/item-42`, { headers: KEY });
+    assert.deepEqual(await item.json(), { id: 'item-42', name: 'From the example', status: 'open', '@odata.etag': 'W/"1"' });
+  } finally {
+    await auxiliary.close();
+  }
+});
+
+test('a credential header a request policy sets counts as sent', async () => {
+  const withPolicy = await startMockServer(fixtureDefinition(), {
+    backendView: (op) => ({ method: op.method, path: op.path, addedHeaders: ['X-API-Key'], addedQuery: [], bodyTransformed: false }),
+  });
+  try {
+    assert.equal((await fetch(`${withPolicy.url}/v1/items?top=1`, { headers: { 'x-api-key': '' } })).status, 200);
+  } finally {
+    await withPolicy.close();
+  }
+});
+
+test('with connection parameter sets, any one scheme of the requirement (or an OAuth bearer token) is enough', async () => {
+  const document = {
+    swagger: '2.0',
+    info: { title: 'Sets', version: '1' },
+    host: 'api.example.com',
+    securityDefinitions: { basic: { type: 'basic' }, key: { type: 'apiKey', in: 'header', name: 'X-App-Token' } },
+    security: [{ basic: [], key: [] }],
+    paths: { '/ping': { get: { operationId: 'Ping', responses: { '200': { description: 'ok' } } } } },
+  };
+  const properties = {
+    properties: {
+      connectionParameterSets: {
+        uiDefinition: { displayName: 'Authentication' },
+        values: [
+          { name: 'key', uiDefinition: { displayName: 'Key' }, parameters: { api_key: { type: 'securestring', uiDefinition: { displayName: 'Key' } } } },
+          { name: 'oauth', uiDefinition: { displayName: 'OAuth' }, parameters: { token: { type: 'oauthSetting', oAuthSettings: { identityProvider: 'oauth2', clientId: 'x', scopes: [] } } } },
+        ],
+      },
+    },
+  };
+  const file = (name: string, value: unknown): { name: string; size: number; bytes: Uint8Array } => {
+    const bytes = new TextEncoder().encode(JSON.stringify(value));
+    return { name, size: bytes.length, bytes };
+  };
+  const { definition } = loadConnector({ kind: 'folder', path: 'sets', files: [file('apiDefinition.swagger.json', document), file('apiProperties.json', properties)] });
+  assert.ok(definition?.connection.parameterSets !== undefined);
+  const sets = await startMockServer(definition);
+  try {
+    assert.equal((await fetch(`${sets.url}/ping`, { headers: { 'x-app-token': 'k' } })).status, 200, 'the key alone');
+    assert.equal((await fetch(`${sets.url}/ping`, { headers: { authorization: 'Bearer t' } })).status, 200, 'an OAuth set');
+    assert.equal((await fetch(`${sets.url}/ping`)).status, 400, 'nothing at all');
+  } finally {
+    await sets.close();
+  }
 });

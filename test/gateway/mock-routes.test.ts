@@ -80,3 +80,9 @@ test('a path built by a policy expression segment matches any value there', asyn
     await routed.close();
   }
 });
+
+test('a doubled slash after the origin is still a path, not a host', async () => {
+  const response = await fetch(`${server.url}//files/report.xlsx`);
+  assert.equal(response.status, 200);
+  assert.equal(server.requests.at(-1)?.operationId, 'Extension');
+});

@@ -44,7 +44,7 @@ export interface CheckContext {
 }
 
 /** The value of a header (several values joined), or undefined. */
-export function headerValue(request: Pick<MockRequest, 'headers'>, name: string): string | undefined {
+function headerValue(request: Pick<MockRequest, 'headers'>, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()];
   if (value === undefined) return undefined;
   return typeof value === 'string' ? value : value.join(', ');
@@ -102,7 +102,7 @@ export async function checkRequest(request: MockRequest, target: CheckTarget): P
   else if (bodyParameter !== undefined && checkBodies) problems.push(...checkBody(request, { ...target, parameter: bodyParameter, read: (value) => (body = value) }));
   else body = readBodyLoosely(request);
 
-  problems.push(...checkSecurity(operation, target.definition, request));
+  problems.push(...checkSecurity(request, target));
   return { problems, body };
 }
 
@@ -290,21 +290,38 @@ async function checkForm(parameters: readonly Parameter[], request: MockRequest,
 // ---------------------------------------------------------------------------------------------
 // security
 
-/** Problems when no alternative of the security requirement is satisfied (apiKey and basic are checked). */
-export function checkSecurity(operation: Operation, definition: ConnectorDefinition, request: Pick<MockRequest, 'headers' | 'query'>): MockProblem[] {
-  const requirements: readonly SecurityRequirement[] = operation.security ?? definition.security ?? [];
-  if (requirements.length === 0) return [];
+/**
+ * Problems when no alternative of the security requirement is satisfied (apiKey and basic are
+ * checked; OAuth is not). A header or query parameter a request policy sets (setheader
+ * `Authorization: Basic @connectionParameters(…)`) counts as present: the policy owns it.
+ * With connection parameter sets the document's `security` cannot say which set a connection
+ * uses, so each scheme alone is an alternative, and a bearer token satisfies it when a set signs
+ * in with OAuth (AvePoint Cloud Governance, Open Data Network).
+ */
+function checkSecurity(request: Pick<MockRequest, 'headers' | 'query'>, target: Pick<CheckTarget, 'operation' | 'definition' | 'view'>): MockProblem[] {
+  const { operation, definition, view } = target;
+  const declared: readonly SecurityRequirement[] = operation.security ?? definition.security ?? [];
+  if (declared.length === 0) return [];
+  const sets = definition.connection.parameterSets;
+  const requirements = sets === undefined ? declared : declared.flatMap((requirement) => Object.keys(requirement).map((name) => ({ [name]: [] })));
+  if (sets !== undefined && sets.values.some((set) => set.parameters.some((parameter) => parameter.type === 'oauthSetting')) && /^bearer\s+\S+/i.test(headerValue(request, 'authorization') ?? '')) return [];
+  const addedHeaders = new Set(view.addedHeaders.map((name) => name.toLowerCase()));
+  const addedQuery = new Set(view.addedQuery.map((name) => name.toLowerCase()));
   let firstProblems: MockProblem[] | undefined;
   for (const requirement of requirements) {
     const problems: MockProblem[] = [];
     for (const schemeName of Object.keys(requirement)) {
       const scheme = definition.securityDefinitions.find((candidate) => candidate.name === schemeName);
       if (scheme === undefined) continue;
-      if (scheme.type === 'apiKey' && scheme.in === 'header' && (headerValue(request, scheme.parameterName) ?? '').trim() === '') {
-        problems.push({ where: `header.${scheme.parameterName}`, message: `API key header \`${scheme.parameterName}\` (security scheme \`${scheme.name}\`) is missing — the connection must send it` });
-      } else if (scheme.type === 'apiKey' && scheme.in === 'query' && queryValues(request.query, scheme.parameterName).every((value) => value === '')) {
-        problems.push({ where: `query.${scheme.parameterName}`, message: `API key query parameter \`${scheme.parameterName}\` (security scheme \`${scheme.name}\`) is missing — the connection must send it` });
-      } else if (scheme.type === 'basic' && !/^basic\s+\S+/i.test(headerValue(request, 'authorization') ?? '')) {
+      if (scheme.type === 'apiKey' && scheme.in === 'header') {
+        if (!addedHeaders.has(scheme.parameterName.toLowerCase()) && (headerValue(request, scheme.parameterName) ?? '').trim() === '') {
+          problems.push({ where: `header.${scheme.parameterName}`, message: `API key header \`${scheme.parameterName}\` (security scheme \`${scheme.name}\`) is missing — the connection must send it` });
+        }
+      } else if (scheme.type === 'apiKey' && scheme.in === 'query') {
+        if (!addedQuery.has(scheme.parameterName.toLowerCase()) && queryValues(request.query, scheme.parameterName).every((value) => value === '')) {
+          problems.push({ where: `query.${scheme.parameterName}`, message: `API key query parameter \`${scheme.parameterName}\` (security scheme \`${scheme.name}\`) is missing — the connection must send it` });
+        }
+      } else if (scheme.type === 'basic' && !addedHeaders.has('authorization') && !/^basic\s+\S+/i.test(headerValue(request, 'authorization') ?? '')) {
         problems.push({ where: 'header.Authorization', message: `basic credentials (security scheme \`${scheme.name}\`) are missing — the connection must send \`Authorization: Basic …\`` });
       }
     }

@@ -89,7 +89,7 @@ const DEFINITIONS_PREFIX = '#/definitions/';
 const MAX_NESTING = 128;
 
 /** The pointer tokens after `#/definitions/` of a local reference, or undefined for any other reference. */
-export function definitionTokens(ref: string, prefix: string = DEFINITIONS_PREFIX): string[] | undefined {
+function definitionTokens(ref: string, prefix: string = DEFINITIONS_PREFIX): string[] | undefined {
   if (!ref.startsWith(prefix)) return undefined;
   const rest = ref.slice(prefix.length);
   if (rest === '') return undefined;
@@ -120,7 +120,7 @@ function lookup(definitions: Readonly<Record<string, unknown>>, tokens: readonly
 }
 
 /** True when JavaScript (without the `u` flag, as ajv is configured) can compile the pattern. */
-export function compilesAsPattern(pattern: string): boolean {
+function compilesAsPattern(pattern: string): boolean {
   try {
     new RegExp(pattern);
     return true;

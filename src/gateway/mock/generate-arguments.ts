@@ -32,7 +32,7 @@ const PATH_CANDIDATES = ['example', 'sample1', 'a', 'a1', '1', 'abc', 'ABC', '12
 const FILE_CONTENT = 'Plugboard mock test file.\n';
 
 /** The parameter's own schema keywords (for non-body parameters). */
-export function parameterSchema(parameter: Parameter): Record<string, unknown> {
+function parameterSchema(parameter: Parameter): Record<string, unknown> {
   return {
     ...parameter.constraints,
     type: parameter.type,

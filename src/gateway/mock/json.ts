@@ -1,8 +1,5 @@
 /** Type guards and comparisons for untyped JSON read from definitions and request bodies. */
 
-/** A JSON object (not an array, not null). */
-export type JsonObject = Readonly<Record<string, unknown>>;
-
 /** True for a plain JSON object (not an array, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
@@ -36,15 +33,4 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const keys = Object.keys(left);
   if (keys.length !== Object.keys(right).length) return false;
   return keys.every((key) => Object.hasOwn(right, key) && jsonEqual(left[key], right[key]));
-}
-
-/** The JSON type name of a value, as JSON Schema's `type` keyword names it (`integer` for whole numbers). */
-export function jsonTypeOf(value: unknown): 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'array' | 'object' | undefined {
-  if (value === null) return 'null';
-  if (typeof value === 'boolean') return 'boolean';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : Number.isFinite(value) ? 'number' : undefined;
-  if (typeof value === 'string') return 'string';
-  if (Array.isArray(value)) return 'array';
-  if (isRecord(value)) return 'object';
-  return undefined;
 }

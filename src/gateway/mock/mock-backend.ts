@@ -15,7 +15,7 @@ import { isRecord } from './json.ts';
 import { PAGE_PARAMETER, buildAnswer, isSubscription } from './mock-response.ts';
 import type { MockAnswer } from './mock-response.ts';
 import { compareFit, compileRoute, declaredView, matchRoutes } from './route-table.ts';
-import type { BackendViewOf, Route, RouteMatch } from './route-table.ts';
+import type { BackendView, BackendViewOf, Route, RouteMatch } from './route-table.ts';
 import { createSchemaValidator } from './schema-validator.ts';
 
 /** Options of {@link createMockBackend}. */
@@ -31,6 +31,22 @@ export interface MockBackendOptions {
   readonly maxBodyBytes?: number;
   /** Called with each request once it is answered (e.g. to print a request log). */
   readonly onRequest?: (record: MockRequestRecord) => void;
+  /** Calls policies make by themselves (setvaluefromurl) and the values their answers must carry. */
+  readonly auxiliaryRoutes?: readonly AuxiliaryRoute[];
+}
+
+/**
+ * A call a policy makes by itself (setvaluefromurl fetches a token or an ETag) and the values its
+ * answer must carry. When the route is also an operation, the operation answers and the values
+ * are added to its JSON body (Planner reads `@odata.etag`, which the task schema does not
+ * declare); otherwise the answer is these values (Cradl AI's `POST /oauth2/token` → `access_token`).
+ */
+export interface AuxiliaryRoute {
+  readonly method: string;
+  /** Relative to the base path; may carry a query the request must have (`/oauth2/token?grant_type=client_credentials`). */
+  readonly path: string;
+  /** Top-level properties of the JSON answer, e.g. `{ "access_token": "mock-token" }`. */
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 /** One request the mock received. Credential values are replaced by `[redacted]`. */
@@ -86,7 +102,7 @@ const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 const SECRET_NAME = /key|token|secret|password|passwd|signature|credential|auth|cookie|session/i;
 
 /** `/` and `` become ``; a leading slash is added and a trailing one dropped. */
-export function normalizeBasePath(basePath: string | undefined): string {
+function normalizeBasePath(basePath: string | undefined): string {
   const trimmed = (basePath ?? '').trim();
   if (trimmed === '' || trimmed === '/') return '';
   const withSlash = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
@@ -96,6 +112,20 @@ export function normalizeBasePath(basePath: string | undefined): string {
 function roleOf(operation: Operation): MockRoute['role'] {
   if (isSubscription(operation)) return 'webhook subscription';
   return operation.kind === 'trigger' ? 'polling trigger' : 'action';
+}
+
+/** An operation and how the backend sees it. */
+interface OperationTarget {
+  readonly operation: Operation;
+  readonly view: BackendView;
+}
+
+/** Where a request went and what it was answered. */
+interface Routed {
+  readonly answer: MockAnswer;
+  readonly operationId?: string;
+  readonly prefix?: string;
+  readonly checked?: CheckedRequest;
 }
 
 /** Reads a JSON pointer (`/notification/url`) inside a value. */
@@ -117,7 +147,11 @@ export function createMockBackend(definition: ConnectorDefinition, options: Mock
   const seed = options.seed ?? 1;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const basePath = normalizeBasePath(definition.basePath);
-  const routes: Route[] = definition.operations.map((operation, index) => compileRoute(operation, viewOf(operation), index));
+  const routes: Route<OperationTarget>[] = definition.operations.map((operation, index) => {
+    const view = viewOf(operation);
+    return compileRoute({ operation, view }, view, index);
+  });
+  const auxiliary: Route<AuxiliaryRoute>[] = (options.auxiliaryRoutes ?? []).map((entry, index) => compileRoute(entry, entry, index));
   const validator = createSchemaValidator(definition.schemaDefinitions);
   const generator = createValueGenerator({ definitions: definition.schemaDefinitions, direction: 'response' });
   const requests: MockRequestRecord[] = [];
@@ -162,13 +196,15 @@ export function createMockBackend(definition: ConnectorDefinition, options: Mock
     return options.origin?.() ?? `http://${request.headers.host ?? '127.0.0.1'}`;
   }
 
-  async function route(request: IncomingMessage, mockRequest: MockRequest): Promise<{ answer: MockAnswer; match?: RouteMatch; checked?: CheckedRequest }> {
+  async function route(request: IncomingMessage, mockRequest: MockRequest): Promise<Routed> {
     // A next link the mock gave out is followed with GET, also for a POST operation (Power
     // Automate pagination does so): a page request may match any method, and carries no body.
     const followingPage = mockRequest.query.has(PAGE_PARAMETER);
     let matches = matchRoutes(routes, mockRequest, { basePath });
     if (matches.length === 0 && followingPage) matches = matchRoutes(routes, mockRequest, { basePath, anyMethod: true });
+    const auxiliaryMatch = matchRoutes(auxiliary, mockRequest, { basePath })[0];
     const best = matches[0];
+    if (best === undefined && auxiliaryMatch !== undefined) return { answer: jsonAnswer(200, auxiliaryMatch.route.target.values), prefix: auxiliaryMatch.prefix };
     if (best === undefined) {
       const sameMethod = routes.filter((candidate) => candidate.method === mockRequest.method).length;
       return {
@@ -184,11 +220,11 @@ export function createMockBackend(definition: ConnectorDefinition, options: Mock
       };
     }
     const candidates = matches.filter((candidate) => compareFit(candidate, best) === 0);
-    let chosen: { match: RouteMatch; checked: CheckedRequest } | undefined;
+    let chosen: { match: RouteMatch<OperationTarget>; checked: CheckedRequest } | undefined;
     for (const candidate of candidates) {
       const checked = await checkRequest(mockRequest, {
-        operation: candidate.route.operation,
-        view: candidate.route.view,
+        operation: candidate.route.target.operation,
+        view: candidate.route.target.view,
         params: candidate.params,
         definition,
         validator,
@@ -203,11 +239,11 @@ export function createMockBackend(definition: ConnectorDefinition, options: Mock
     }
     if (chosen === undefined) throw new Error('route candidates vanished');
     const { match, checked } = chosen;
-    const operation = match.route.operation;
+    const { operation } = match.route.target;
+    const routed = { operationId: operation.operationId, prefix: match.prefix, checked };
     if (checked.problems.length > 0) {
       return {
-        match,
-        checked,
+        ...routed,
         answer: jsonAnswer(400, {
           error: {
             code: 'MockRequestInvalid',
@@ -226,12 +262,13 @@ export function createMockBackend(definition: ConnectorDefinition, options: Mock
       const callback = operation.callbackUrl === undefined ? undefined : atPointer(checked.body, operation.callbackUrl.bodyPath);
       subscriptions.push({ id, operationId: operation.operationId, location, callbackUrl: typeof callback === 'string' ? callback : undefined, active: true });
     }
-    const answer = buildAnswer(operation, { origin, path: mockRequest.path, query: mockRequest.query, location }, { generator, validator, logger, seed, isCredentialQuery });
-    return { match, checked, answer };
+    const extraValues = auxiliaryMatch?.route.target.values;
+    const answer = buildAnswer(operation, { origin, path: mockRequest.path, query: mockRequest.query, location, extraValues }, { generator, validator, logger, seed, isCredentialQuery });
+    return { ...routed, answer };
   }
 
   function subscriptionAnswer(method: string, path: string): MockAnswer {
-    const id = decodeURIComponent(path.slice(SUBSCRIPTIONS_PATH.length));
+    const id = decodeSafely(path.slice(SUBSCRIPTIONS_PATH.length));
     const index = subscriptions.findIndex((subscription) => subscription.id === id);
     const subscription = subscriptions[index];
     if (subscription === undefined || !subscription.active) {
@@ -247,7 +284,7 @@ export function createMockBackend(definition: ConnectorDefinition, options: Mock
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = (request.method ?? 'GET').toUpperCase();
-    const url = new URL(request.url ?? '/', 'http://mock.invalid');
+    const url = requestTarget(request.url ?? '/');
     const base = { method, path: url.pathname, query: redactedQuery(url.searchParams), headers: redactedHeaders(request) };
     const body = await readBody(request, maxBodyBytes);
     if (body === undefined) {
@@ -263,12 +300,12 @@ export function createMockBackend(definition: ConnectorDefinition, options: Mock
       return;
     }
     const mockRequest: MockRequest = { method, path: url.pathname, query: url.searchParams, headers: request.headers, body };
-    const { answer, match, checked } = await route(request, mockRequest);
-    record({ ...base, body: checked?.body, operationId: match?.route.operation.operationId, prefix: match?.prefix, status: answer.status, problems: checked?.problems ?? [] });
+    const { answer, operationId, prefix, checked } = await route(request, mockRequest);
+    record({ ...base, body: checked?.body, operationId, prefix, status: answer.status, problems: checked?.problems ?? [] });
     writeAnswer(response, answer, method);
   }
 
-  const publicRoutes: MockRoute[] = routes.map((r) => ({ method: r.method, path: `${basePath}${r.template}`, operationId: r.operation.operationId, role: roleOf(r.operation) }));
+  const publicRoutes: MockRoute[] = routes.map((r) => ({ method: r.method, path: `${basePath}${r.template}`, operationId: r.target.operation.operationId, role: roleOf(r.target.operation) }));
 
   return {
     handler(request, response) {
@@ -282,6 +319,30 @@ export function createMockBackend(definition: ConnectorDefinition, options: Mock
     subscriptions,
     routes: publicRoutes,
   };
+}
+
+/**
+ * Path and query of a request target. Parsed by hand: `new URL('//items', base)` would read
+ * `items` as a host, and a gateway joining a base URL ending in `/` sends such paths.
+ */
+function requestTarget(target: string): { pathname: string; searchParams: URLSearchParams } {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+    const absolute = new URL(target);
+    return { pathname: absolute.pathname, searchParams: absolute.searchParams };
+  }
+  const queryAt = target.indexOf('?');
+  return {
+    pathname: queryAt < 0 ? target : target.slice(0, queryAt),
+    searchParams: new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1)),
+  };
+}
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function jsonAnswer(status: number, value: unknown): MockAnswer {

@@ -41,6 +41,8 @@ export interface AnswerRequest {
   readonly query: URLSearchParams;
   /** Set for a webhook subscription: the URL to answer in `Location`. */
   readonly location?: string;
+  /** Top-level properties the JSON answer must carry besides the generated ones (auxiliary calls). */
+  readonly extraValues?: Readonly<Record<string, unknown>>;
 }
 
 /** The response the mock answers with: lowest declared 2xx, else `default`, else none. */
@@ -67,7 +69,7 @@ function isBinarySchema(schema: Readonly<Record<string, unknown>>): boolean {
 }
 
 /** The media type of the answer: JSON when the operation produces it (or declares nothing). */
-export function answerMediaType(operation: Operation, schema: Readonly<Record<string, unknown>> | undefined): string {
+function answerMediaType(operation: Operation, schema: Readonly<Record<string, unknown>> | undefined): string {
   const produces = operation.produces.map((type) => type.trim()).filter((type) => type !== '');
   if (produces.length === 0) return 'application/json';
   if (schema !== undefined && isBinarySchema(schema)) {
@@ -105,10 +107,15 @@ export function buildAnswer(operation: Operation, request: AnswerRequest, contex
   if (response?.headers !== undefined) Object.assign(headers, declaredHeaders(response.headers, context));
   if (request.location !== undefined) headers['location'] = request.location;
   const schema = response?.schema;
+  if (request.extraValues !== undefined && (response === undefined || schema === undefined)) {
+    headers['content-type'] = 'application/json; charset=utf-8';
+    return { status: status === 204 ? 200 : status, headers, body: encoder.encode(JSON.stringify(request.extraValues)), value: request.extraValues };
+  }
   if (status === 204 || response === undefined || schema === undefined) return { status, headers, body: undefined };
 
   const mediaType = answerMediaType(operation, schema);
   let value = chooseValue(operation, response, schema, mediaType, context);
+  if (request.extraValues !== undefined && isRecord(value)) value = { ...value, ...request.extraValues };
   if (operation.pageable?.nextLinkName !== undefined && operation.pageable.nextLinkName !== null && isRecord(value)) {
     value = withPaging(value, operation.pageable.nextLinkName, request, context);
   }

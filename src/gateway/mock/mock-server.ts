@@ -4,7 +4,7 @@ import type { ConnectorDefinition } from '../../connectors/index.ts';
 import { UserInputError } from '../../core/index.ts';
 import type { Logger } from '../../core/index.ts';
 import { createMockBackend } from './mock-backend.ts';
-import type { MockRequestRecord, MockRoute, MockSubscription } from './mock-backend.ts';
+import type { AuxiliaryRoute, MockRequestRecord, MockRoute, MockSubscription } from './mock-backend.ts';
 import type { BackendViewOf } from './route-table.ts';
 
 /** Options of {@link startMockServer}. */
@@ -18,6 +18,8 @@ export interface MockServerOptions {
   readonly seed?: number;
   /** Called with each request once it is answered. */
   readonly onRequest?: (record: MockRequestRecord) => void;
+  /** Calls policies make by themselves and the values their answers must carry (see {@link AuxiliaryRoute}). */
+  readonly auxiliaryRoutes?: readonly AuxiliaryRoute[];
 }
 
 /** A running mock server. */
@@ -50,6 +52,7 @@ export async function startMockServer(definition: ConnectorDefinition, options: 
     logger: options.logger,
     seed: options.seed,
     onRequest: options.onRequest,
+    auxiliaryRoutes: options.auxiliaryRoutes,
     origin: () => url,
   });
   const server = createServer(backend.handler);

@@ -41,10 +41,11 @@ interface TemplateSegment {
   readonly wholeParameter: boolean;
 }
 
-/** One operation, ready to be matched. */
-export interface Route {
-  readonly operation: Operation;
-  readonly view: BackendView;
+/** One route, ready to be matched; `target` is what it leads to (an operation, or an auxiliary answer). */
+export interface Route<T = Operation> {
+  readonly target: T;
+  /** Method and path as the backend sees them. */
+  readonly view: Pick<BackendView, 'method' | 'path'>;
   /** Upper-case. */
   readonly method: string;
   /** The view's path as matched (leading slash, no query). */
@@ -58,8 +59,8 @@ export interface Route {
 }
 
 /** How well a request matched a route; lower is better, field by field. */
-export interface RouteMatch {
-  readonly route: Route;
+export interface RouteMatch<T = Operation> {
+  readonly route: Route<T>;
   /** The part of the request path before the template (e.g. the base path), `''` when none. */
   readonly prefix: string;
   /** Decoded path parameter values by name. */
@@ -100,14 +101,14 @@ function compileSegment(segment: string): TemplateSegment {
   return { names, wholeParameter, pattern: new RegExp(`^${source}$`, 's'), patternIgnoringCase: new RegExp(`^${source}$`, 'is') };
 }
 
-/** Compiles the route of one operation. */
-export function compileRoute(operation: Operation, view: BackendView, order: number): Route {
+/** Compiles the route to `target` at `view.method view.path`; `order` breaks ties (declaration order). */
+export function compileRoute<T>(target: T, view: Pick<BackendView, 'method' | 'path'>, order: number): Route<T> {
   const [pathPart = '', queryPart] = view.path.split('?', 2);
   const template = pathPart.startsWith('/') ? pathPart : `/${pathPart}`;
   const segments = splitPath(template).map(compileSegment);
   const literalQuery = queryPart === undefined ? [] : [...new URLSearchParams(queryPart)].map(([name, value]) => [name, value] as const);
   return {
-    operation,
+    target,
     view,
     method: view.method.toUpperCase(),
     template,
@@ -136,7 +137,7 @@ interface Attempt {
 }
 
 /** Matches the request segments from `from` to the end against a route's segments; returns parameter values or undefined. */
-function matchSegments(route: Route, { request, from, ignoreCase, allowSpan }: Attempt): { params: Record<string, string>; spanned: boolean } | undefined {
+function matchSegments<T>(route: Route<T>, { request, from, ignoreCase, allowSpan }: Attempt): { params: Record<string, string>; spanned: boolean } | undefined {
   const params: Record<string, string> = {};
   let spanned = false;
   const templates = route.segments;
@@ -173,15 +174,15 @@ function matchSegments(route: Route, { request, from, ignoreCase, allowSpan }: A
 }
 
 /** Every route the request matches, best first. */
-export function matchRoutes(
-  routes: readonly Route[],
+export function matchRoutes<T>(
+  routes: readonly Route<T>[],
   request: { readonly method: string; readonly path: string; readonly query: URLSearchParams },
   options: { readonly basePath: string; readonly anyMethod?: boolean },
-): RouteMatch[] {
+): RouteMatch<T>[] {
   const requestSegments = splitPath(request.path).map(decodeSegment);
   const baseSegments = splitPath(options.basePath);
   const method = request.method.toUpperCase();
-  const found: RouteMatch[] = [];
+  const found: RouteMatch<T>[] = [];
   for (const route of routes) {
     if (route.method !== method && options.anyMethod !== true) continue;
     if (!route.literalQuery.every(([name, value]) => request.query.getAll(name).includes(value))) continue;
@@ -191,9 +192,9 @@ export function matchRoutes(
   return found.sort(compareMatches);
 }
 
-function bestMatch(route: Route, request: readonly string[], base: readonly string[]): RouteMatch | undefined {
+function bestMatch<T>(route: Route<T>, request: readonly string[], base: readonly string[]): RouteMatch<T> | undefined {
   for (const allowSpan of [false, true]) {
-    let best: RouteMatch | undefined;
+    let best: RouteMatch<T> | undefined;
     for (const ignoreCase of [false, true]) {
       for (let from = 0; from <= request.length; from += 1) {
         if (!allowSpan && request.length - from !== route.segments.length) continue;
@@ -201,7 +202,7 @@ function bestMatch(route: Route, request: readonly string[], base: readonly stri
         if (matched === undefined) continue;
         const prefixSegments = request.slice(0, from);
         const prefixRank = samePath(prefixSegments, base, ignoreCase) ? 0 : prefixSegments.length === 0 ? 1 : 2;
-        const candidate: RouteMatch = { route, prefix: prefixSegments.length === 0 ? '' : `/${prefixSegments.join('/')}`, params: matched.params, prefixRank, ignoredCase: ignoreCase, spanned: matched.spanned };
+        const candidate: RouteMatch<T> = { route, prefix: prefixSegments.length === 0 ? '' : `/${prefixSegments.join('/')}`, params: matched.params, prefixRank, ignoredCase: ignoreCase, spanned: matched.spanned };
         if (best === undefined || compareMatches(candidate, best) < 0) best = candidate;
       }
     }
@@ -215,7 +216,7 @@ function samePath(a: readonly string[], b: readonly string[], ignoreCase: boolea
 }
 
 /** Compares how well two matches fit, ignoring declaration order: prefix, case, spanning, literal segments, literal characters. */
-export function compareFit(a: RouteMatch, b: RouteMatch): number {
+export function compareFit<T>(a: RouteMatch<T>, b: RouteMatch<T>): number {
   return (
     a.prefixRank - b.prefixRank ||
     Number(a.ignoredCase) - Number(b.ignoredCase) ||
@@ -226,6 +227,6 @@ export function compareFit(a: RouteMatch, b: RouteMatch): number {
 }
 
 /** Orders matches best first; equally good matches keep declaration order. */
-export function compareMatches(a: RouteMatch, b: RouteMatch): number {
+function compareMatches<T>(a: RouteMatch<T>, b: RouteMatch<T>): number {
   return compareFit(a, b) || a.route.order - b.route.order;
 }

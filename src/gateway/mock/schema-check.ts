@@ -43,7 +43,7 @@ function hasType(value: unknown, type: JsonType): boolean {
 }
 
 /** The length JSON Schema counts: code points, not UTF-16 units. */
-export function codePointLength(text: string): number {
+function codePointLength(text: string): number {
   let length = 0;
   for (const _ of text) length += 1;
   return length;

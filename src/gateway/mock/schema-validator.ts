@@ -101,7 +101,7 @@ export function createSchemaValidator(definitions: Readonly<Record<string, unkno
 }
 
 /** `/items/0/name` → `items[0].name`, appended to `root`. */
-export function joinLocation(root: string, instancePath: string): string {
+function joinLocation(root: string, instancePath: string): string {
   let out = root;
   for (const raw of instancePath.split('/').slice(1)) {
     const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');

@@ -22,6 +22,17 @@ export interface ResolvedConfig {
   readonly masterKey: MasterKeyConfig;
   readonly bootstrapToken: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Outbound calls (connectors, OAuth token endpoints): the SSRF allow-list, timeout and size cap. */
+  readonly egress: {
+    readonly allow: readonly string[];
+    readonly allowMetadata: boolean;
+    readonly timeoutMs: number;
+    readonly maxResponseBytes: number;
+  };
+  /** Per-connection call budget of the gateway. */
+  readonly rateLimit: { readonly calls: number; readonly windowMs: number };
+  /** The URL users reach this server at (OAuth redirect URI, next-page links); default http://{host}:{port}. */
+  readonly publicUrl: string;
 }
 
 /** One documented setting. */
@@ -40,6 +51,17 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PLUGBOARD_DATA_DIR', doc: 'Directory for the embedded SQLite database and key files.', default: './.plugboard' },
   { env: 'PLUGBOARD_BOOTSTRAP_TOKEN', doc: 'Admin API token to create on first start (for automation); otherwise one is generated and printed once.', secret: true },
   { env: 'PLUGBOARD_LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent.', default: 'info' },
+  {
+    env: 'PLUGBOARD_EGRESS_ALLOW',
+    doc: 'Comma-separated CIDRs and host names that outbound calls may reach although they are internal (loopback, private, link-local). Empty: only public addresses.',
+    default: '',
+  },
+  { env: 'PLUGBOARD_EGRESS_ALLOW_METADATA', doc: 'Set to `true` to let allow-listed entries include cloud metadata addresses (169.254.169.254 …); almost never wanted.', default: 'false' },
+  { env: 'PLUGBOARD_EGRESS_TIMEOUT_SECONDS', doc: 'Total time one outbound call may take.', default: '120' },
+  { env: 'PLUGBOARD_EGRESS_MAX_RESPONSE_MB', doc: 'Largest response body an outbound call may return.', default: '100' },
+  { env: 'PLUGBOARD_RATE_LIMIT_CALLS', doc: 'Calls one connection may make per window; more are answered 429 with Retry-After.', default: '100' },
+  { env: 'PLUGBOARD_RATE_LIMIT_WINDOW_SECONDS', doc: 'Length of the rate-limit window.', default: '60' },
+  { env: 'PLUGBOARD_PUBLIC_URL', doc: 'The URL users reach this server at, used for the OAuth redirect URI (`{url}/api/oauth/callback`); default http://{host}:{port}.' },
   // Read by the secrets area's masterKeyConfigFromEnv (listed here for the documentation).
   {
     env: 'PLUGBOARD_MASTER_KEY',
@@ -88,13 +110,36 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
     throw new UserInputError('PLUGBOARD_BOOTSTRAP_TOKEN is shorter than 16 characters — use a long random value', { code: 'ConfigInvalid' });
   }
   const store = storeConfigFromEnv(env, { dataDir });
+  const host = read(env, setting('PLUGBOARD_HOST')) ?? '127.0.0.1';
+  const allow = (read(env, setting('PLUGBOARD_EGRESS_ALLOW')) ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const publicUrl = (read(env, setting('PLUGBOARD_PUBLIC_URL')) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new UserInputError(`PLUGBOARD_PUBLIC_URL is "${publicUrl}" — give an absolute http(s) URL such as https://plugboard.example.com`, { code: 'ConfigInvalid' });
+  }
   return Object.freeze({
     port,
-    host: read(env, setting('PLUGBOARD_HOST')) ?? '127.0.0.1',
+    host,
     dataDir,
     store,
     masterKey: masterKeyConfigFromEnv(env, { dataDir, embedded: store.driver === 'sqlite' }),
     bootstrapToken,
     logLevel: level,
+    egress: Object.freeze({
+      allow: Object.freeze(allow),
+      allowMetadata: read(env, setting('PLUGBOARD_EGRESS_ALLOW_METADATA')) === 'true',
+      timeoutMs: positiveNumber(env, 'PLUGBOARD_EGRESS_TIMEOUT_SECONDS') * 1000,
+      maxResponseBytes: positiveNumber(env, 'PLUGBOARD_EGRESS_MAX_RESPONSE_MB') * 1024 * 1024,
+    }),
+    rateLimit: Object.freeze({ calls: positiveNumber(env, 'PLUGBOARD_RATE_LIMIT_CALLS'), windowMs: positiveNumber(env, 'PLUGBOARD_RATE_LIMIT_WINDOW_SECONDS') * 1000 }),
+    publicUrl,
   });
+}
+
+function positiveNumber(env: Readonly<Record<string, string | undefined>>, name: string): number {
+  const text = read(env, setting(name));
+  const value = Number(text);
+  if (text === undefined || !Number.isFinite(value) || value <= 0) {
+    throw new UserInputError(`${name} is "${text ?? ''}" — give a positive number`, { code: 'ConfigInvalid' });
+  }
+  return value;
 }

@@ -1,0 +1,192 @@
+/**
+ * Puts the gateway together for the running server: one guarded egress client, the rate limiter,
+ * the OAuth service (token calls through the same egress), the policy compiler, the custom-code
+ * sandbox and the invoker, with adapters from the connection service and the catalog to the
+ * gateway's ports.
+ */
+import type { Catalog } from '../catalog/index.ts';
+import type { ConnectorDefinition } from '../connectors/index.ts';
+import { createOAuthService, createOAuthStorage, effectiveParameters } from '../connections/index.ts';
+import type { ConnectionService, ConnectionTester, OAuthAppStorage, OAuthConnectionSource, OAuthService } from '../connections/index.ts';
+import { NotFoundError, systemClock } from '../core/index.ts';
+import type { Clock, Logger } from '../core/index.ts';
+import { compilePolicies, createCustomCodeResolver, createEgressClient, createInvoker, createRateLimiter } from '../gateway/index.ts';
+import type { ConnectionAccess, ConnectorLookup, EgressClient, Invoker, ResolvedConnector } from '../gateway/index.ts';
+import type { Secrets } from '../secrets/index.ts';
+import type { Store } from '../storage/index.ts';
+import type { ResolvedConfig } from './config/config.ts';
+import { egressFetch } from './egress-fetch.ts';
+
+/** The gateway parts the routes use. */
+export interface GatewayWiring {
+  readonly invoker: Invoker;
+  readonly oauth: OAuthService;
+  readonly oauthApps: OAuthAppStorage;
+  readonly connectors: ConnectorLookup;
+  readonly egress: EgressClient;
+  /** Tests a connection by calling its connector's test operation (`x-ms-capabilities.testConnection`). */
+  readonly tester: ConnectionTester;
+  /** The OAuth redirect URI registered with identity providers. */
+  readonly redirectUri: string;
+  close(): Promise<void>;
+}
+
+/** Options of {@link createGatewayWiring}. */
+export interface GatewayWiringOptions {
+  readonly store: Store;
+  readonly catalog: Catalog;
+  readonly connections: ConnectionService;
+  readonly secrets: Secrets;
+  readonly config: Pick<ResolvedConfig, 'egress' | 'rateLimit' | 'publicUrl'>;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** For tests against a loopback identity provider: accept `http:` OAuth endpoints. */
+  readonly allowInsecureOAuth?: boolean;
+}
+
+/** How long a looked-up connector definition is reused before the catalog is asked again. */
+const CONNECTOR_CACHE_MS = 2000;
+
+/** Builds the gateway. */
+export function createGatewayWiring(options: GatewayWiringOptions): GatewayWiring {
+  const { store, catalog, connections, secrets, config } = options;
+  const clock = options.clock ?? systemClock;
+  const egress = createEgressClient({
+    allow: config.egress.allow,
+    allowMetadata: config.egress.allowMetadata,
+    totalTimeoutMs: config.egress.timeoutMs,
+    headersTimeoutMs: config.egress.timeoutMs,
+    maxResponseBytes: config.egress.maxResponseBytes,
+    clock,
+  });
+  const limiter = createRateLimiter({ limit: config.rateLimit.calls, windowMs: config.rateLimit.windowMs, clock });
+
+  const cache = new Map<string, { readonly at: number; readonly resolved: ResolvedConnector }>();
+  const connectors: ConnectorLookup = {
+    async resolve(environment, name) {
+      const cacheKey = `${environment}\u0000${name}`;
+      const hit = cache.get(cacheKey);
+      if (hit !== undefined && clock.now() - hit.at < CONNECTOR_CACHE_MS) return hit.resolved;
+      const detail = await catalog.show(environment, name);
+      const key = `${detail.connector.id}@${detail.version.version}`;
+      const resolved = hit !== undefined && hit.resolved.key === key ? hit.resolved : { key, definition: detail.definition };
+      if (cache.size > 1000) cache.clear();
+      cache.set(cacheKey, { at: clock.now(), resolved });
+      return resolved;
+    },
+  };
+
+  async function environmentName(environmentId: string): Promise<string> {
+    const found = (await store.environments.list()).find((environment) => environment.id === environmentId);
+    if (found === undefined) throw new NotFoundError(`environment ${environmentId} does not exist`, { code: 'EnvironmentNotFound' });
+    return found.name;
+  }
+
+  function usesOAuth(definition: ConnectorDefinition, connectorName: string, parameterSet: string | null): boolean {
+    const { parameters } = effectiveParameters(definition.connection, { connectorName, parameterSet });
+    if (parameters.some((parameter) => parameter.type === 'oauthSetting')) return true;
+    // A definition whose only scheme is OAuth and that asks the user for no secret signs in with OAuth.
+    return parameters.every((parameter) => parameter.type !== 'securestring') && definition.securityDefinitions.some((scheme) => scheme.type === 'oauth2') && definition.securityDefinitions.every((scheme) => scheme.type !== 'basic');
+  }
+
+  const access: ConnectionAccess = {
+    async resolveForUse(environment, caller, connectionId) {
+      const resolved = await connections.resolveForUse(environment, { id: caller.principalId, role: caller.role }, connectionId);
+      const { definition } = await connectors.resolve(environment, resolved.connectorName);
+      return {
+        id: resolved.id,
+        environmentId: resolved.environmentId,
+        connectorName: resolved.connectorName,
+        status: resolved.status,
+        parameters: resolved.parameterValues,
+        secrets: resolved.secretValues,
+        usesOAuth: usesOAuth(definition, resolved.connectorName, resolved.connection.parameterSet),
+      };
+    },
+    setStatus: (connectionId, status, lastError) => connections.setStatus(connectionId, status, lastError),
+  };
+
+  const oauthSource: OAuthConnectionSource = {
+    async get(connectionId) {
+      const record = await store.connections.get(connectionId);
+      if (record === undefined) return undefined;
+      const environment = await environmentName(record.environmentId);
+      const { definition } = await connectors.resolve(environment, record.connectorName);
+      const { values: secretValues } = await connections.readSecrets(connectionId);
+      const values: Record<string, string> = {};
+      for (const [name, value] of [...Object.entries(record.values), ...Object.entries(secretValues)]) {
+        if (typeof value === 'string') values[name] = value;
+      }
+      return {
+        connectionId,
+        environmentId: record.environmentId,
+        connectorName: record.connectorName,
+        definition,
+        ...(record.parameterSet === null ? {} : { parameterSet: record.parameterSet }),
+        values,
+      };
+    },
+  };
+
+  const storage = createOAuthStorage({
+    store,
+    secrets,
+    connections,
+    statusOf: async (connectionId) => (await store.connections.get(connectionId))?.status,
+  });
+  const oauth = createOAuthService({
+    states: storage.states,
+    apps: storage.apps,
+    tokens: storage.tokens,
+    connections: oauthSource,
+    fetch: egressFetch(egress),
+    clock,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    allowInsecureRequests: options.allowInsecureOAuth === true,
+  });
+
+  const invoker = createInvoker({
+    connectors,
+    connections: access,
+    egress,
+    limiter: { acquire: (key) => limiter.takeOrThrow(key, `connection ${key}`) },
+    tokens: {
+      getAccessToken: async (connectionId, tokenOptions) =>
+        (await oauth.getAccessToken(connectionId, tokenOptions?.forceRefresh === true ? { forceRefresh: true } : {})).accessToken,
+    },
+    policies: compilePolicies,
+    customCode: createCustomCodeResolver(),
+    nextLinkUrl: ({ url }) => url,
+  });
+
+  const tester: ConnectionTester = async ({ environment, connection }) => {
+    const { definition } = await connectors.resolve(environment, connection.connectorName);
+    const operationId = definition.definitionCapabilities?.testConnection?.operationId;
+    if (operationId === undefined) {
+      // No test operation (x-ms-capabilities.testConnection): the values passed validation, which is all we can check.
+      return { status: 'connected' };
+    }
+    const parameters = definition.definitionCapabilities?.testConnection?.parameters ?? {};
+    try {
+      await invoker.invoke({ environment, caller: { principalId: connection.connection.ownerId, role: 'admin' }, connectionId: connection.id, operationId, arguments: parameters });
+      return { status: 'connected' };
+    } catch (error) {
+      const status = (error as { details?: { status?: unknown } }).details?.status;
+      return {
+        status: status === 401 || status === 403 ? 'unauthenticated' : 'error',
+        message: error instanceof Error ? error.message : String(error),
+      };
+    }
+  };
+
+  return {
+    invoker,
+    oauth,
+    oauthApps: storage.apps,
+    connectors,
+    egress,
+    tester,
+    redirectUri: `${config.publicUrl}/api/oauth/callback`,
+    close: () => egress.close(),
+  };
+}
