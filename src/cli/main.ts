@@ -11,6 +11,8 @@ import { connectionShow } from './commands/connection-show.ts';
 import { connectorDelete } from './commands/connector-delete.ts';
 import { connectorImport } from './commands/connector-import.ts';
 import { connectorList } from './commands/connector-list.ts';
+import { connectorMockCommand } from './commands/connector-mock.ts';
+import { connectorTest } from './commands/connector-test.ts';
 import { connectorShow } from './commands/connector-show.ts';
 import { connectorValidate } from './commands/connector-validate.ts';
 import { envCreate, envList } from './commands/env-list.ts';
@@ -66,6 +68,28 @@ export function buildProgram(run: (work: Promise<number>) => void): Command {
     .argument('<name>', 'catalog name')
     .option('--env <name>', 'environment', 'default')
     .action((name: string, opts: { env: string }) => run(connectorDelete(name, opts)));
+
+  connector
+    .command('mock')
+    .description('serve a mock backend of a connector: every operation, requests checked against the definition, schema-valid answers')
+    .argument('<path|name>', 'a connector folder or file, or the catalog name of an imported connector')
+    .option('--port <n>', 'TCP port (default: a free one)', positiveInteger)
+    .option('--env <name>', 'environment, for a catalog name', 'default')
+    .action((target: string, opts: { port?: number; env: string }) =>
+      run(
+        connectorMockCommand(target, opts.port === undefined ? {} : { port: opts.port }, {
+          loadDefinition: (name) => loadDefinition(name, opts.env),
+          out: (line) => process.stdout.write(`${line}\n`),
+        }),
+      ),
+    );
+  connector
+    .command('test')
+    .description('invoke every operation of each connector through the full gateway (credentials, policies, egress) against its generated mock backend')
+    .argument('<paths...>', 'connector folders or files')
+    .option('--mock', 'run against a mock backend generated from the definition (required for now)')
+    .option('--json', 'print one JSON array, one element per path')
+    .action((paths: string[], opts: { mock?: boolean; json?: boolean }) => run(connectorTest(paths, opts)));
 
   const connection = program.command('connection').description('create, list, show and delete connections (credentials for a connector)');
   connection
@@ -154,4 +178,20 @@ if (import.meta.main) {
   program.parseAsync(process.argv).catch((error: unknown) => {
     process.exitCode = report(error);
   });
+}
+
+/** A connector folder/file on disk, else a catalog name in `environment`. */
+async function loadDefinition(target: string, environment: string) {
+  const { existsSync } = await import('node:fs');
+  if (existsSync(target)) {
+    const { inspectPath } = await import('../catalog/index.ts');
+    const { definition, report } = await inspectPath(target);
+    if (definition === undefined || report.errors.length > 0) {
+      const { UserInputError } = await import('../core/index.ts');
+      throw new UserInputError(`${target} does not load: ${report.errors.map((issue) => issue.message).slice(0, 3).join('; ')} — run \`plugboard connector validate ${target}\``, { code: 'ConnectorInvalid' });
+    }
+    return definition;
+  }
+  const { withContext } = await import('./context.ts');
+  return withContext(async ({ catalog }) => (await catalog.show(environment, target)).definition);
 }

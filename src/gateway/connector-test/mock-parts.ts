@@ -4,6 +4,7 @@ import { createEgressClient } from '../egress/index.ts';
 import { compilePolicies } from '../invoke/compile-policies.ts';
 import type { CustomCodeResolver } from '../invoke/ports.ts';
 import { generateArguments, startMockServer } from '../mock/index.ts';
+import type { AuxiliaryRoute } from '../mock/index.ts';
 import { createCustomCodeResolver } from '../script/index.ts';
 import type { ConnectorTestParts } from './connector-test.ts';
 
@@ -25,9 +26,29 @@ export function createMockTestParts(options: { readonly customCode?: CustomCodeR
     customCode: options.customCode ?? createCustomCodeResolver(),
     startMock: async (definition: ConnectorDefinition) => {
       const chain = compilePolicies(definition);
-      return startMockServer(definition, { backendView: (operation) => chain.backendView(operation) });
+      return startMockServer(definition, { backendView: (operation) => chain.backendView(operation), auxiliaryRoutes: auxiliaryRoutesOf(definition) });
     },
     generateArguments: (operation, definition) => generateArguments(operation, definition),
     close: () => egress.close(),
   };
+}
+
+/**
+ * The backend routes `setvaluefromurl` policies call besides the declared operations (Cradl AI's
+ * token endpoint, Planner's ETag lookups): the mock answers them with the value the policy reads.
+ */
+export function auxiliaryRoutesOf(definition: ConnectorDefinition): AuxiliaryRoute[] {
+  const routes: AuxiliaryRoute[] = [];
+  for (const policy of definition.policies) {
+    if (policy.templateId !== 'setvaluefromurl') continue;
+    const url = policy.parameters['parameterValueUrl'];
+    const valuePath = policy.parameters['parameterValuePathTemplate'];
+    if (typeof url !== 'string' || typeof valuePath !== 'string') continue;
+    const property = /@body\(\)(?:\.([A-Za-z0-9_$@-]+)|\['([^']+)'\])/.exec(valuePath);
+    const name = property?.[1] ?? property?.[2];
+    if (name === undefined) continue;
+    const method = policy.parameters['httpMethod'];
+    routes.push({ method: typeof method === 'string' ? method : 'GET', path: url, values: { [name]: `mock-${name.replace(/[^A-Za-z0-9]/g, '')}` } });
+  }
+  return routes;
 }

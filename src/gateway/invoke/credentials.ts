@@ -35,6 +35,12 @@ export function activeScheme(definition: ConnectorDefinition, values: Credential
 
 /** Adds the credentials of `values` to `request`. Returns the secret strings it put on the wire (for redaction). */
 export function applyCredentials(definition: ConnectorDefinition, request: OutgoingRequest, values: CredentialValues): string[] {
+  if (values.accessToken !== undefined) {
+    // An OAuth connection sends its bearer token, also when the definition declares no oauth2
+    // scheme (the oauthSetting connection parameter is what makes it OAuth, e.g. AvePoint's sets).
+    request.headers['authorization'] = `Bearer ${values.accessToken}`;
+    return [values.accessToken];
+  }
   const scheme = activeScheme(definition, values);
   if (scheme === undefined) return [];
   switch (scheme.type) {
