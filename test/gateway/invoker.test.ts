@@ -185,3 +185,27 @@ test('an OAuth connection refreshes once after a 401 and retries with the new to
   assert.deepEqual(requests, [false, true]);
   assert.deepEqual(statuses, []);
 });
+
+test('a connector script.ts runs in the sandbox for its operations and its send() reaches the backend through egress', async () => {
+  const { readFolder } = await import('../connectors/connector-kit.ts');
+  const { createCustomCodeResolver } = await import('../../src/gateway/script/index.ts');
+  const loaded = loadConnector(readFolder(new URL('../fixtures/script/echo-connector', import.meta.url).pathname)).definition;
+  assert.ok(loaded);
+  const definition: ConnectorDefinition = { ...loaded, host: `127.0.0.1:${port}`, schemes: ['http'] };
+  seen.length = 0;
+  handler = (_req, body, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ received: JSON.parse(body) }));
+  };
+  const invoker = createInvoker({
+    connectors: { resolve: async () => ({ key: 'echo@1', definition }) },
+    connections: { resolveForUse: async () => ({ ...connection, parameters: {}, secrets: [] }), setStatus: async () => undefined },
+    egress,
+    customCode: createCustomCodeResolver(),
+  });
+  const result = await invoker.invoke({ environment: 'default', caller, connectionId: 'c1', operationId: 'Echo', arguments: { body: { message: 'hi' } } });
+  assert.deepEqual(result.body, { received: { message: 'hi', via: 'script.ts' } });
+  assert.equal(result.headers['x-handled-by'], 'Echo');
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0]?.url, '/echo');
+});

@@ -227,13 +227,16 @@ export function createInvoker(options: InvokerOptions): Invoker {
           headers,
           body: encoded === undefined ? null : typeof encoded.data === 'string' ? encoded.data : Buffer.from(encoded.data).toString('utf8'),
         },
-        send: async (message) => {
+        send: async (message, limits) => {
+          // The script's remaining time and cancellation bound its backend calls too.
           const reply = await options.egress.send({
             method: message.method.toUpperCase(),
             url: message.url,
             headers: lowerCaseKeys(message.headers),
             body: message.body ?? undefined,
             idempotent: IDEMPOTENT.has(message.method.toUpperCase()),
+            ...(limits?.timeoutMs === undefined ? {} : { timeoutMs: limits.timeoutMs }),
+            ...(limits?.signal === undefined ? {} : { signal: limits.signal }),
           });
           return { status: reply.status, headers: reply.headers, body: new TextDecoder().decode(reply.body) };
         },

@@ -60,6 +60,9 @@ export interface EgressCall {
   readonly body?: string | Uint8Array;
   /** True when repeating the call is safe (GET/HEAD/PUT/DELETE/OPTIONS, or declared so). */
   readonly idempotent?: boolean;
+  /** Per-call limit, e.g. the time a custom-code script has left. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
 }
 
 /** What the egress client answers. */
@@ -121,7 +124,7 @@ export type CustomCodeHook =
       run(input: {
         readonly operationId: string;
         readonly request: ScriptMessage;
-        send(request: ScriptMessage): Promise<ScriptAnswer>;
+        send(request: ScriptMessage, options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<ScriptAnswer>;
       }): Promise<ScriptAnswer>;
     };
 
