@@ -1,23 +1,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runCli } from '../kit/cli.ts';
 import { corpusFolder } from '../kit/corpus.ts';
 
-const MAIN = resolve(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+import { CLI_MAIN as MAIN } from '../kit/cli.ts';
 const planner = corpusFolder('certified-connectors', 'Planner');
 const broken = corpusFolder('certified-connectors', 'CognitiveServicesTextAnalytics');
 const yelp = corpusFolder('independent-publisher-connectors', 'Yelp');
 
 let dataDir: string;
 function plugboard(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, PLUGBOARD_DATA_DIR: dataDir, PLUGBOARD_DATABASE_URL: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(dataDir, args);
 }
 
 before(() => {

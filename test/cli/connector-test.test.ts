@@ -1,23 +1,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runCli } from '../kit/cli.ts';
 import { corpusFolder } from '../kit/corpus.ts';
 
-const MAIN = resolve(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const keyedEcho = resolve(import.meta.dirname, '..', 'fixtures', 'gateway', 'keyed-echo');
 const airmeet = corpusFolder('certified-connectors', 'Airmeet');
 const pixela = corpusFolder('independent-publisher-connectors', 'Pixela');
 
 let dataDir: string;
 function plugboard(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, PLUGBOARD_DATA_DIR: dataDir, PLUGBOARD_DATABASE_URL: '' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(dataDir, args);
 }
 
 before(() => {

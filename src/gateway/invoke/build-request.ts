@@ -118,7 +118,7 @@ function argumentValue(parameter: Parameter, args: OperationArguments, definitio
 function scalarOrCollection(parameter: Parameter, value: unknown, problem: ParameterProblem): string {
   if (Array.isArray(value)) {
     const items = value.map((item) => scalarText(itemParameter(parameter), item, problem));
-    return items.join(separatorOf(parameter.collectionFormat));
+    return items.join(collectionSeparator(parameter.collectionFormat));
   }
   return scalarText(parameter, value, problem);
 }
@@ -127,13 +127,14 @@ function queryValues(parameter: Parameter, value: unknown, problem: ParameterPro
   if (Array.isArray(value)) {
     const items = value.map((item) => scalarText(itemParameter(parameter), item, problem));
     if (parameter.collectionFormat === 'multi') return items;
-    return [items.join(separatorOf(parameter.collectionFormat))];
+    return [items.join(collectionSeparator(parameter.collectionFormat))];
   }
   if (parameter.type === 'array' && typeof value === 'string') return [value];
   return [scalarText(parameter, value, problem)];
 }
 
-function separatorOf(collectionFormat: string | undefined): string {
+/** The separator of a Swagger 2.0 `collectionFormat` (csv by default; `multi` repeats the name instead). */
+export function collectionSeparator(collectionFormat: string | undefined): string {
   switch (collectionFormat) {
     case 'ssv':
       return ' ';

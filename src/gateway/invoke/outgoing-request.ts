@@ -1,7 +1,8 @@
 /**
  * The request the gateway builds from an operation and its arguments, before policies and
- * credentials. Its fields match the policy chain's working copy, so policies edit it directly.
+ * credentials. It is the policy chain's working copy, so policies edit it directly.
  */
+import type { PolicyRequest } from '../../policies/index.ts';
 
 /** One file part of a multipart/form-data body. */
 export interface FilePart {
@@ -24,21 +25,11 @@ export interface BinaryBody {
   readonly data: Uint8Array;
 }
 
-/** The working copy of an outgoing call. */
-export interface OutgoingRequest {
-  /** Upper-case. */
-  method: string;
-  /** scheme://host[:port][/basePath] without a trailing slash. */
-  baseUrl: string;
-  /** Starts with `/`; path parameters already substituted and encoded. */
-  path: string;
-  /** Ordered pairs; a name may repeat (`collectionFormat: multi`). */
-  query: [string, string][];
-  /** Lower-cased names. */
-  headers: Record<string, string>;
-  /** A JSON value or a string (sent as is), a form, raw bytes, or undefined for no body. */
-  body: unknown;
-}
+/**
+ * The working copy of an outgoing call: the policy chain's request model, so policies edit it
+ * directly. Its body is a JSON value or string, a {@link FormBody}, a {@link BinaryBody}, or undefined.
+ */
+export type OutgoingRequest = PolicyRequest;
 
 /** Serialised URL of a request. */
 export function requestUrl(request: Pick<OutgoingRequest, 'baseUrl' | 'path' | 'query'>): string {

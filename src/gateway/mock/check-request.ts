@@ -5,6 +5,7 @@
  * credentials the security requirement asks for. Problems name the place (`query.top`) and never
  * echo a value the caller sent.
  */
+import { collectionSeparator } from '../invoke/build-request.ts';
 import type { ConnectorDefinition, Operation, Parameter, SecurityRequirement } from '../../connectors/index.ts';
 import type { Logger } from '../../core/index.ts';
 import { isRecord } from './json.ts';
@@ -116,19 +117,6 @@ function itemsOf(parameter: Pick<Parameter, 'items'>): { type?: string; enum?: r
   return { type: typeof items['type'] === 'string' ? items['type'] : undefined, enum: Array.isArray(items['enum']) ? items['enum'] : undefined };
 }
 
-function separatorOf(collectionFormat: string | undefined): string {
-  switch (collectionFormat) {
-    case 'ssv':
-      return ' ';
-    case 'tsv':
-      return '\t';
-    case 'pipes':
-      return '|';
-    default:
-      return ',';
-  }
-}
-
 /** Problems of one text value against a type and enum (no value echoed). */
 function scalarProblems(shape: { type?: string; enum?: readonly unknown[] }, value: string, where: string, kind: string): MockProblem[] {
   const out: MockProblem[] = [];
@@ -148,7 +136,7 @@ function scalarProblems(shape: { type?: string; enum?: readonly unknown[] }, val
 function valueProblems(parameter: Parameter, values: readonly string[], where: string, kind: string): MockProblem[] {
   if (parameter.type === 'array') {
     const items = itemsOf(parameter);
-    const parts = parameter.collectionFormat === 'multi' ? values : values.flatMap((value) => value.split(separatorOf(parameter.collectionFormat)));
+    const parts = parameter.collectionFormat === 'multi' ? values : values.flatMap((value) => value.split(collectionSeparator(parameter.collectionFormat)));
     return parts.flatMap((part) => scalarProblems(items, part, where, kind)).slice(0, 1);
   }
   return values.flatMap((value) => scalarProblems(parameter, value, where, kind)).slice(0, 1);

@@ -6,21 +6,11 @@
  * matches one segment, or several when nothing else matches (unencoded slashes in a value).
  * Among matches, the best prefix wins, then the most literal segments.
  */
+import type { BackendView } from '../../policies/index.ts';
 import type { Operation } from '../../connectors/index.ts';
 
-/** What the backend sees of an operation after request policies. */
-export interface BackendView {
-  /** Upper- or lower-case HTTP method. */
-  readonly method: string;
-  /** Path template (`/items/{id}`), without the base path. */
-  readonly path: string;
-  /** Header names request policies add (setheader). */
-  readonly addedHeaders: readonly string[];
-  /** Query parameter names request policies add (setqueryparameter). */
-  readonly addedQuery: readonly string[];
-  /** True when a policy reshapes the body, so the declared body schema no longer describes it. */
-  readonly bodyTransformed: boolean;
-}
+/** What the backend sees of an operation after request policies (the policy chain's `backendView`). */
+export type { BackendView };
 
 /** The view of an operation as the backend sees it; the default is the operation itself. */
 export type BackendViewOf = (operation: Operation) => BackendView;
