@@ -36,6 +36,7 @@ export type {
   OAuthAppRecord,
   OAuthAppRepository,
   OAuthStateRepository,
+  TokenRefreshLease,
   TokenSet,
   TokenStore,
 } from './oauth/index.ts';

@@ -79,4 +79,18 @@ describe('OAuth storage ports', () => {
     assert.equal(marked.lastError, 'invalid_grant: token *** revoked', 'the stored reason is redacted of the connection’s own tokens');
     assert.equal(await ports.tokens.compareAndSwap(connection.id, first.revision, undefined), false, 'a stale revision loses');
   });
+
+  it('keeps the refresh lease on the connection row: one holder at a time, freed only by its holder, without touching the tokens', async () => {
+    const connection = await service.create('default', owner, { connectorName: 'thing' });
+    const before = await store.connections.get(connection.id);
+    const now = Date.now();
+    const lease = (holder: string) => ({ holder, nowMs: now, untilMs: now + 30_000 });
+    assert.equal(await ports.tokens.acquireRefreshLease(connection.id, lease('process-a')), true);
+    assert.equal(await ports.tokens.acquireRefreshLease(connection.id, lease('process-b')), false);
+    await ports.tokens.releaseRefreshLease(connection.id, 'process-b');
+    assert.equal(await store.connections.acquireRefreshLease(connection.id, lease('process-b')), false, 'a release by another holder frees nothing');
+    await ports.tokens.releaseRefreshLease(connection.id, 'process-a');
+    assert.equal(await ports.tokens.acquireRefreshLease(connection.id, lease('process-b')), true);
+    assert.deepEqual(await store.connections.get(connection.id), before, 'the lease changes neither secrets, revision nor status');
+  });
 });

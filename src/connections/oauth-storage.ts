@@ -3,7 +3,8 @@
  * sealed by the secrets area: the `state` payload (PKCE verifier), app client secrets, and the
  * tokens, which live in the connection's own envelope under the key `token`, revisioned by the
  * connection's `secretsRevision` (compare-and-swap, so two processes refreshing at once cannot
- * both win).
+ * both win). The refresh lease is the connection row's `refresh_lease_*` columns, so only one
+ * process at a time redeems the refresh token.
  */
 import { PlugboardError, UserInputError } from '../core/index.ts';
 import type { Secrets } from '../secrets/index.ts';
@@ -33,7 +34,7 @@ export interface OAuthStorage {
 
 /** Options of {@link createOAuthStorage}. */
 export interface OAuthStorageOptions {
-  readonly store: Pick<Store, 'oauthStates' | 'oauthApps'>;
+  readonly store: Pick<Store, 'oauthStates' | 'oauthApps' | 'connections'>;
   readonly secrets: Secrets;
   readonly connections: Pick<ConnectionService, 'readSecrets' | 'replaceSecrets' | 'setStatus'>;
   /** Reads a connection's status (to mark it connected again after a successful token write). */
@@ -117,6 +118,10 @@ export function createOAuthStorage(options: OAuthStorageOptions): OAuthStorage {
       return won;
     },
     markUnauthenticated: (connectionId, reason) => connections.setStatus(connectionId, 'unauthenticated', reason),
+    acquireRefreshLease: (connectionId, lease) => store.connections.acquireRefreshLease(connectionId, lease),
+    async releaseRefreshLease(connectionId, holder) {
+      await store.connections.releaseRefreshLease(connectionId, holder);
+    },
   };
 
   return Object.freeze({ states, apps, tokens });

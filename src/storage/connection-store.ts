@@ -4,10 +4,10 @@ import { ConflictError, NotFoundError, PlugboardError, UserInputError, newId } f
 import type { Clock } from '../core/index.ts';
 import { compareCodeUnits } from './compare-code-units.ts';
 import { StorageErrorCode } from './errors.ts';
-import { requireName, requireOneOf } from './input-checks.ts';
+import { requireEpochMs, requireName, requireOneOf } from './input-checks.ts';
 import { fromJsonObjectText, toJsonObjectText } from './json-column.ts';
 import type { ConnectionSharesTable, ConnectionsTable, Database } from './schema.ts';
-import type { ConnectionPatch, ConnectionRecord, ConnectionShareRecord, ConnectionStatus, ConnectionStore } from './store.ts';
+import type { ConnectionPatch, ConnectionRecord, ConnectionShareRecord, ConnectionStatus, ConnectionStore, RefreshLeaseRequest } from './store.ts';
 
 /** The statuses the schema accepts. */
 export const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['connected', 'error', 'unauthenticated'];
@@ -137,6 +137,35 @@ export function createConnectionStore(db: Kysely<Database>, clock: Clock): Conne
       return toConnection(row);
     },
 
+    async acquireRefreshLease(id, lease) {
+      checkLease(lease);
+      const { holder, nowMs, untilMs } = lease;
+      // One statement, so the database's row lock decides between concurrent callers: on PostgreSQL
+      // a waiting UPDATE re-checks the WHERE clause against the winner's row and finds it taken.
+      const row = await db
+        .updateTable('connections')
+        .set({ refresh_lease_holder: holder, refresh_lease_until: untilMs })
+        .where('id', '=', id)
+        .where((eb) =>
+          eb.or([eb('refresh_lease_holder', 'is', null), eb('refresh_lease_until', 'is', null), eb('refresh_lease_until', '<=', nowMs), eb('refresh_lease_holder', '=', holder)]),
+        )
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async releaseRefreshLease(id, holder) {
+      requireName(holder, 'refresh lease holder');
+      const row = await db
+        .updateTable('connections')
+        .set({ refresh_lease_holder: null, refresh_lease_until: null })
+        .where('id', '=', id)
+        .where('refresh_lease_holder', '=', holder)
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     async delete(id) {
       return db.transaction().execute(async (trx) => {
         // Explicit rather than ON DELETE CASCADE: the foreign keys then prove nothing is left behind.
@@ -208,6 +237,17 @@ function checkPatch(patch: ConnectionPatch): void {
   if (patch.parameterSet !== undefined && patch.parameterSet !== null) requireName(patch.parameterSet, 'connection parameterSet');
   if (patch.expectedSecretsRevision !== undefined && patch.secrets === undefined) {
     throw new UserInputError('expectedSecretsRevision only applies together with secrets — pass both or neither', { code: StorageErrorCode.InvalidStoreInput });
+  }
+}
+
+function checkLease(lease: RefreshLeaseRequest): void {
+  requireName(lease.holder, 'refresh lease holder');
+  requireEpochMs(lease.nowMs, 'refresh lease nowMs');
+  requireEpochMs(lease.untilMs, 'refresh lease untilMs');
+  if (lease.untilMs <= lease.nowMs) {
+    throw new UserInputError(`refresh lease untilMs ${lease.untilMs} is not after nowMs ${lease.nowMs} — pass the time the lease should end`, {
+      code: StorageErrorCode.InvalidStoreInput,
+    });
   }
 }
 

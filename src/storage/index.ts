@@ -36,6 +36,7 @@ export type {
   CreateConnectionInput,
   ConnectionPatch,
   ConnectionShareRecord,
+  RefreshLeaseRequest,
   OAuthAppStore,
   OAuthAppRecord,
   PutOAuthAppInput,

@@ -84,6 +84,10 @@ export interface ConnectionsTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+  /** Who holds the OAuth refresh lease (an opaque process-chosen id); null when free. */
+  refresh_lease_holder: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Epoch ms after which the lease is free again, whoever holds it. */
+  refresh_lease_until: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Row of `connection_shares`. */

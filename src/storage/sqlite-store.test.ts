@@ -30,7 +30,7 @@ describe('SQLite store', () => {
   it('keeps one row per migration across reopen, in WAL mode', async () => {
     const file = newFile();
     const first = await openStore({ driver: 'sqlite', file });
-    assert.deepEqual(first.migrations.appliedNow, [1, 2]);
+    assert.deepEqual(first.migrations.appliedNow, [1, 2, 3]);
     await first.close();
     const second = await openStore({ driver: 'sqlite', file });
     assert.deepEqual(second.migrations.appliedNow, []);
@@ -41,6 +41,7 @@ describe('SQLite store', () => {
       assert.deepEqual(raw.prepare('select version, name from plugboard_migrations').all().map((r) => ({ ...r })), [
         { version: 1, name: 'initial' },
         { version: 2, name: 'connections-and-secrets' },
+        { version: 3, name: 'connection-refresh-lease' },
       ]);
       assert.equal(raw.prepare('PRAGMA journal_mode').get()?.['journal_mode'], 'wal');
     } finally {
@@ -52,7 +53,7 @@ describe('SQLite store', () => {
     const file = newFile();
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ driver: 'sqlite', file })));
     try {
-      assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 2]);
+      assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 3]);
       const ids = await Promise.all(stores.map(async (s) => (await s.environments.getByName('default'))?.id));
       assert.equal(new Set(ids).size, 1);
       const env = await stores[0]!.environments.create({ name: 'shared' });
@@ -77,11 +78,11 @@ describe('SQLite store', () => {
     );
     const reports: unknown[] = outputs.map((o) => JSON.parse(o.stdout));
     const applied = reports.map((r) => (isChildReport(r) ? r.appliedNow.length : -1));
-    assert.deepEqual(applied.sort(), [0, 0, 0, 2], `unexpected child reports: ${JSON.stringify(reports)}`);
+    assert.deepEqual(applied.sort(), [0, 0, 0, 3], `unexpected child reports: ${JSON.stringify(reports)}`);
     assert.equal(new Set(reports.map((r) => isChildReport(r) && r.defaultEnvironmentId)).size, 1);
   });
 
-  it('upgrades a version-1 database to version 2, keeping its rows', async () => {
+  it('upgrades a version-1 database to the newest version, keeping its rows', async () => {
     const file = newFile();
     const raw = new DatabaseSync(file);
     const db = new Kysely<Database>({ dialect: createNodeSqliteDialect({ open: () => wrapDatabaseSync(raw) }) });
@@ -91,12 +92,36 @@ describe('SQLite store', () => {
 
     const store = await openStore({ driver: 'sqlite', file });
     try {
-      assert.deepEqual(store.migrations.appliedNow, [2]);
+      assert.deepEqual(store.migrations.appliedNow, [2, 3]);
       const env = await store.environments.getByName('kept');
       assert.equal(env?.id, 'e1');
       const owner = await store.principals.create({ kind: 'user', name: 'upgraded', role: 'maker' });
       const created = await store.connections.create({ environmentId: 'e1', connectorName: 'c', displayName: 'C', ownerId: owner.id, values: {}, status: 'connected' });
       assert.equal((await store.connections.get(created.id))?.environmentId, 'e1');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('upgrades a version-2 database with connections: their refresh leases start free', async () => {
+    const file = newFile();
+    const raw = new DatabaseSync(file);
+    const db = new Kysely<Database>({ dialect: createNodeSqliteDialect({ open: () => wrapDatabaseSync(raw) }) });
+    await migrate(db, { migrations: allMigrations.slice(0, 2), clock: systemClock, driver: 'sqlite', lock: async () => undefined });
+    raw.prepare("insert into environments (id, name, display_name, created_at) values ('e1', 'kept', 'Kept', 1)").run();
+    raw.prepare("insert into principals (id, kind, name, role, created_at) values ('p1', 'user', 'old-owner', 'maker', 1)").run();
+    raw
+      .prepare("insert into connections (id, environment_id, connector_name, display_name, owner_id, \"values\", secrets_revision, status, created_at, updated_at) values ('c1', 'e1', 'x', 'X', 'p1', '{}', 4, 'connected', 1, 1)")
+      .run();
+    await db.destroy();
+
+    const store = await openStore({ driver: 'sqlite', file });
+    try {
+      assert.deepEqual(store.migrations.appliedNow, [3]);
+      assert.equal((await store.connections.get('c1'))?.secretsRevision, 4);
+      const now = Date.now();
+      assert.equal(await store.connections.acquireRefreshLease('c1', { holder: 'a', nowMs: now, untilMs: now + 1_000 }), true);
+      assert.equal(await store.connections.acquireRefreshLease('c1', { holder: 'b', nowMs: now, untilMs: now + 1_000 }), false);
     } finally {
       await store.close();
     }
@@ -131,8 +156,8 @@ describe('SQLite store', () => {
     const a = await openStore({ driver: 'sqlite', memory: true });
     const b = await openStore({ driver: 'sqlite', memory: true });
     try {
-      assert.deepEqual(a.migrations.appliedNow, [1, 2]);
-      assert.deepEqual(b.migrations.appliedNow, [1, 2]);
+      assert.deepEqual(a.migrations.appliedNow, [1, 2, 3]);
+      assert.deepEqual(b.migrations.appliedNow, [1, 2, 3]);
       const envA = await a.environments.create({ name: 'only-in-a' });
       assert.equal(await b.environments.getByName('only-in-a'), undefined);
       const put = await a.connectors.putVersion({ environmentId: envA.id, name: 'm', title: 'M', builtin: true, sourceKind: 'folder', contentHash: 'h', definition: [], issues: [] });

@@ -459,6 +459,59 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
         assert.equal(await store.connections.updateSecrets(newId(), 0, 'x'), false);
       });
 
+      it('gives the refresh lease to exactly one of 8 concurrent acquirers, then to no one else until it lapses or is released', async () => {
+        const env = await newEnvironment();
+        const owner = await newPrincipal();
+        const created = await store.connections.create(connection(env.id, owner.id));
+        const now = 1_767_225_600_000;
+        const lease = (holder: string, at: number) => ({ holder, nowMs: at, untilMs: at + 30_000 });
+        const holders = Array.from({ length: 8 }, (_, i) => `process-${i}`);
+        const results = await Promise.all(holders.map((holder) => store.connections.acquireRefreshLease(created.id, lease(holder, now))));
+        assert.equal(results.filter(Boolean).length, 1, `exactly one acquirer wins, got ${JSON.stringify(results)}`);
+        const winner = holders[results.indexOf(true)] ?? '';
+        const loser = holders.find((h) => h !== winner) ?? '';
+
+        assert.equal(await store.connections.acquireRefreshLease(created.id, lease(loser, now + 29_999)), false, 'held until it lapses');
+        assert.equal(await store.connections.acquireRefreshLease(created.id, lease(winner, now + 10_000)), true, 'the holder may take it again (extends it)');
+        assert.equal(await store.connections.acquireRefreshLease(created.id, lease(loser, now + 39_999)), false, 'the extension counts');
+        assert.equal(await store.connections.releaseRefreshLease(created.id, loser), false, 'only the holder releases');
+        assert.equal(await store.connections.releaseRefreshLease(created.id, winner), true);
+        assert.equal(await store.connections.releaseRefreshLease(created.id, winner), false);
+        assert.equal(await store.connections.acquireRefreshLease(created.id, lease(loser, now + 10_001)), true, 'a released lease is free at once');
+
+        // a lease is not an edit: the record, its revision and updatedAt stay as they were
+        assert.deepEqual(await store.connections.get(created.id), created);
+        assert.equal(await store.connections.acquireRefreshLease(newId(), lease(winner, now)), false, 'no lease on a missing connection');
+        assert.equal(await store.connections.releaseRefreshLease(newId(), winner), false);
+      });
+
+      it('lets exactly one of 8 concurrent acquirers take over a lapsed lease, and the lapsed holder cannot release it', async () => {
+        const env = await newEnvironment();
+        const owner = await newPrincipal();
+        const created = await store.connections.create(connection(env.id, owner.id));
+        const now = 1_767_225_600_000;
+        assert.equal(await store.connections.acquireRefreshLease(created.id, { holder: 'crashed', nowMs: now, untilMs: now + 30_000 }), true);
+        const later = now + 30_000;
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.connections.acquireRefreshLease(created.id, { holder: `process-${i}`, nowMs: later, untilMs: later + 30_000 })),
+        );
+        assert.equal(results.filter(Boolean).length, 1, `exactly one takes over, got ${JSON.stringify(results)}`);
+        assert.equal(await store.connections.releaseRefreshLease(created.id, 'crashed'), false, 'the lapsed holder no longer holds it');
+        assert.equal(await store.connections.acquireRefreshLease(created.id, { holder: 'crashed', nowMs: later + 1, untilMs: later + 30_001 }), false);
+        assert.equal(await store.connections.releaseRefreshLease(created.id, `process-${results.indexOf(true)}`), true);
+      });
+
+      it('refuses a refresh lease that ends before it starts or has no holder', async () => {
+        const env = await newEnvironment();
+        const owner = await newPrincipal();
+        const created = await store.connections.create(connection(env.id, owner.id));
+        await assert.rejects(store.connections.acquireRefreshLease(created.id, { holder: 'p', nowMs: 2_000, untilMs: 2_000 }), UserInputError);
+        await assert.rejects(store.connections.acquireRefreshLease(created.id, { holder: '', nowMs: 1_000, untilMs: 2_000 }), UserInputError);
+        await assert.rejects(store.connections.acquireRefreshLease(created.id, { holder: 'p', nowMs: 1.5, untilMs: 2_000 }), UserInputError);
+        await assert.rejects(store.connections.releaseRefreshLease(created.id, ''), UserInputError);
+        assert.equal(await store.connections.acquireRefreshLease(created.id, { holder: 'p', nowMs: 1_000, untilMs: 2_000 }), true, 'nothing was taken by the refused calls');
+      });
+
       it('records status and last error', async () => {
         const env = await newEnvironment();
         const owner = await newPrincipal();

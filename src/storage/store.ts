@@ -269,6 +269,20 @@ export interface ConnectionShareRecord {
   readonly createdAt: number;
 }
 
+/**
+ * A request for a connection's OAuth refresh lease (see {@link ConnectionStore.acquireRefreshLease}).
+ * Times come from the caller's clock, so processes sharing a database need synchronized clocks
+ * (a skew shortens or lengthens the lease by that much).
+ */
+export interface RefreshLeaseRequest {
+  /** An id the caller chose for itself (e.g. one per process); the same holder may take the lease again. */
+  readonly holder: string;
+  /** The caller's current time (epoch ms): a lease whose end is at or before it is free. */
+  readonly nowMs: number;
+  /** When the lease lapses unless released first (epoch ms, after `nowMs`). */
+  readonly untilMs: number;
+}
+
 /** Connections and their shares. */
 export interface ConnectionStore {
   /** Creates a connection; NotFoundError when the environment or owner does not exist, ConflictError when the id is taken. */
@@ -289,6 +303,15 @@ export interface ConnectionStore {
   updateSecrets(id: string, expectedRevision: number, secrets: string | null): Promise<boolean>;
   /** Records the status and last error; NotFoundError if missing. */
   setStatus(id: string, status: ConnectionStatus, lastError: string | null): Promise<ConnectionRecord>;
+  /**
+   * Takes the connection's OAuth refresh lease in one conditional UPDATE: succeeds when the lease
+   * is free, lapsed (`until <= nowMs`) or already held by `holder` (then it is extended to
+   * `untilMs`). Of concurrent callers exactly one wins. False when another holder has it, or when
+   * the connection does not exist. Does not change `updatedAt` (a lease is not an edit).
+   */
+  acquireRefreshLease(id: string, lease: RefreshLeaseRequest): Promise<boolean>;
+  /** Frees the lease if `holder` still holds it (a lapsed lease taken over by another stays theirs); true when it did. */
+  releaseRefreshLease(id: string, holder: string): Promise<boolean>;
   /** Deletes a connection with its shares and pending OAuth states; false if it did not exist. */
   delete(id: string): Promise<boolean>;
   /** Shares with a principal (idempotent: keeps the first share time); NotFoundError when either does not exist. */

@@ -67,12 +67,14 @@ export interface RecordingFetch {
   answerNext(response: () => Response, times?: number): void;
   /** Holds the next request until the returned `release()`; `reached` resolves when it is held. */
   holdNext(): { readonly reached: Promise<void>; release(): void };
+  /** The next request never gets an answer, like a hung provider: it only ends when its signal aborts. */
+  hangNext(): void;
 }
 
 /** Wraps the global fetch with recording and fault injection. */
 export function createRecordingFetch(): RecordingFetch {
   const requests: RecordedRequest[] = [];
-  const faults: Array<{ kind: 'throw'; error: unknown } | { kind: 'answer'; response: () => Response } | { kind: 'hold'; gate: Promise<void>; reached: () => void }> = [];
+  const faults: Array<{ kind: 'throw'; error: unknown } | { kind: 'answer'; response: () => Response } | { kind: 'hold'; gate: Promise<void>; reached: () => void } | { kind: 'hang' }> = [];
   const fetchImpl: HttpFetch = async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const body = init?.body instanceof URLSearchParams ? new URLSearchParams(init.body) : new URLSearchParams(typeof init?.body === 'string' ? init.body : '');
@@ -80,6 +82,12 @@ export function createRecordingFetch(): RecordingFetch {
     requests.push(recorded);
     const fault = faults.shift();
     if (fault?.kind === 'throw') throw fault.error;
+    if (fault?.kind === 'hang') {
+      const signal = init?.signal;
+      await new Promise<never>((_, reject) => {
+        signal?.addEventListener('abort', () => reject(signal.reason));
+      });
+    }
     if (fault?.kind === 'hold') {
       fault.reached();
       await fault.gate;
@@ -97,6 +105,9 @@ export function createRecordingFetch(): RecordingFetch {
     },
     answerNext(response, times = 1) {
       for (let i = 0; i < times; i += 1) faults.push({ kind: 'answer', response });
+    },
+    hangNext() {
+      faults.push({ kind: 'hang' });
     },
     holdNext() {
       let release = (): void => undefined;
@@ -137,6 +148,56 @@ export function createConnectionDirectory(contexts: readonly OAuthConnectionCont
   };
 }
 
+/** A sleep the test controls: it learns when a service starts waiting, and decides when the wait ends. */
+export interface ControlledSleep {
+  readonly sleep: (ms: number) => Promise<void>;
+  /** How many waits were started so far. */
+  readonly count: () => number;
+  /**
+   * Resolves once a wait is pending (at once if one already is); rejects if `call` settles first —
+   * the caller was expected to wait but went ahead, so the test fails instead of hanging.
+   */
+  waiting(call: Promise<unknown>): Promise<void>;
+  /** Ends every pending wait. */
+  wake(): void;
+}
+
+/** Creates a {@link ControlledSleep}; waits never end on their own and never move a clock. */
+export function createControlledSleep(): ControlledSleep {
+  let pending: Array<() => void> = [];
+  let watchers: Array<() => void> = [];
+  let started = 0;
+  return {
+    sleep: () =>
+      new Promise<void>((resolve) => {
+        started += 1;
+        pending.push(resolve);
+        for (const watcher of watchers) watcher();
+        watchers = [];
+      }),
+    count: () => started,
+    waiting(call) {
+      if (pending.length > 0) return Promise.resolve();
+      const started = new Promise<void>((resolve) => {
+        watchers.push(resolve);
+      });
+      const wentAhead = call.then(
+        () => Promise.reject(new Error('the call finished without waiting')),
+        (error: unknown) => Promise.reject(new Error('the call failed without waiting', { cause: error })),
+      );
+      return Promise.race([started, wentAhead]);
+    },
+    wake() {
+      const due = pending;
+      pending = [];
+      for (const resolve of due) resolve();
+    },
+  };
+}
+
+/** A real short pause that leaves the manual clock alone, so a refresh lease never lapses unless a test moves the clock. */
+export const tickSleep = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
+
 /** A service wired to in-memory ports, with everything a test needs to look at. */
 export interface OAuthHarness {
   readonly service: OAuthService;
@@ -159,6 +220,10 @@ export interface HarnessOptions {
   readonly wrapStates?: (states: OAuthStateRepository) => OAuthStateRepository;
   /** The clock starts at the real time so the provider's and Plugboard's expiries agree. */
   readonly clock?: ManualClock;
+  /** How a service waits for another one's refresh; default {@link tickSleep}. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** The services' `refreshLeaseMs`; default the service's own. */
+  readonly refreshLeaseMs?: number;
 }
 
 /** Creates an OAuth service on in-memory ports and a manual clock; `allowInsecureRequests` for the loopback provider. */
@@ -172,6 +237,17 @@ export function createHarness(options: HarnessOptions = {}): OAuthHarness {
   const clock = options.clock ?? createManualClock(Date.now());
   const logger = createRecordingLogger();
   const make = (fetchImpl: RecordingFetch): OAuthService =>
-    createOAuthService({ states, apps, tokens, connections, fetch: fetchImpl.fetch, clock, logger, allowInsecureRequests: true });
+    createOAuthService({
+      states,
+      apps,
+      tokens,
+      connections,
+      fetch: fetchImpl.fetch,
+      clock,
+      logger,
+      allowInsecureRequests: true,
+      sleep: options.sleep ?? tickSleep,
+      ...(options.refreshLeaseMs === undefined ? {} : { refreshLeaseMs: options.refreshLeaseMs }),
+    });
   return { service: make(http), tokens, states, apps, connections, http, clock, logger, sibling: (other) => make(other ?? createRecordingFetch()) };
 }

@@ -49,6 +49,8 @@ export const OAuthErrorCode = {
   TokenResponseInvalid: 'OAuthTokenResponseInvalid',
   /** Another writer changed the stored tokens and left no usable access token (kind `conflict`, retryable). */
   TokenConflict: 'OAuthTokenConflict',
+  /** Another process kept renewing the connection's tokens (holding its refresh lease) for too long (kind `operational`, retryable). */
+  RefreshWaitTimeout: 'OAuthRefreshWaitTimeout',
   /** The connection gets tokens with the client credentials grant; there is nothing to sign in to (kind `user`). */
   SignInNotApplicable: 'OAuthSignInNotApplicable',
   /** An option of `createOAuthService` is invalid (kind `user`). */

@@ -1,13 +1,14 @@
 /**
  * OAuth 2.0 for connections: identity provider resolution (`oauth2`, `oauth2generic`, `aad`,
- * `DocuSign`, `facebook`), authorization code + PKCE + state, token refresh with single flight and
- * compare-and-swap, and the client credentials grant. The `connections` area re-exports what it
- * needs from here; storage is reached only through the ports below.
+ * `DocuSign`, `facebook`), authorization code + PKCE + state, token refresh (single flight in the
+ * process, a refresh lease across processes, compare-and-swap), and the client credentials grant.
+ * The `connections` area re-exports what it needs from here; storage is reached only through the
+ * ports below.
  */
 export { createOAuthService } from './oauth-service.ts';
 export type { OAuthService } from './oauth-service.ts';
-export { DEFAULT_REFRESH_SKEW_MS, DEFAULT_STATE_TTL_MS } from './runtime.ts';
-export type { OAuthServiceOptions, ResolvedOAuthServiceOptions } from './runtime.ts';
+export { DEFAULT_REFRESH_LEASE_MS, DEFAULT_REFRESH_POLL_MS, DEFAULT_REFRESH_SKEW_MS, DEFAULT_STATE_TTL_MS } from './runtime.ts';
+export type { OAuthServiceOptions, ResolvedOAuthServiceOptions, Sleep } from './runtime.ts';
 export type { BeginAuthorizationInput, BeginAuthorizationResult, CompleteAuthorizationInput, CompletedAuthorization } from './authorization-flow.ts';
 export type { AccessToken, GetAccessTokenOptions } from './access-tokens.ts';
 export type {
@@ -18,13 +19,14 @@ export type {
   OAuthConnectionSource,
   OAuthStateRecord,
   OAuthStateRepository,
+  TokenRefreshLease,
   TokenSet,
   TokenStore,
 } from './ports.ts';
 export { createMemoryOAuthStateRepository } from './memory/memory-oauth-state-repository.ts';
 export { createMemoryOAuthAppRepository } from './memory/memory-oauth-app-repository.ts';
 export { createMemoryTokenStore } from './memory/memory-token-store.ts';
-export type { MemoryTokenEntry, MemoryTokenStore } from './memory/memory-token-store.ts';
+export type { MemoryRefreshLease, MemoryTokenEntry, MemoryTokenStore } from './memory/memory-token-store.ts';
 export { oauthAppKeys, resolveOAuthProvider } from './resolve-provider.ts';
 export type { ResolvedOAuthClient, ResolvedOAuthProvider, ResolveOAuthProviderInput } from './resolve-provider.ts';
 export { findOAuthSetting } from './oauth-setting.ts';

@@ -55,7 +55,23 @@ export interface TokenSet {
   idTokenClaims?: { sub?: string; email?: string; name?: string };
 }
 
-/** The stored tokens of a connection, with a revision for compare-and-swap. */
+/**
+ * A request for a connection's refresh lease. Times come from the caller's clock: processes that
+ * share a store need synchronized clocks (a skew lengthens or shortens the lease by that much).
+ */
+export interface TokenRefreshLease {
+  /** Who asks: one id per OAuth service instance (i.e. per process). */
+  readonly holder: string;
+  /** The caller's current time (epoch ms); a lease that ends at or before it is free. */
+  readonly nowMs: number;
+  /** When the lease lapses unless released first (epoch ms, after `nowMs`). */
+  readonly untilMs: number;
+}
+
+/**
+ * The stored tokens of a connection, with a revision for compare-and-swap, and a lease so that
+ * only one process at a time redeems the connection's refresh token.
+ */
 export interface TokenStore {
   /** `revision` changes on every successful write; a connection without tokens has some revision too. */
   read(connectionId: string): Promise<{ tokens: TokenSet | undefined; revision: number }>;
@@ -63,6 +79,14 @@ export interface TokenStore {
   compareAndSwap(connectionId: string, expectedRevision: number, tokens: TokenSet | undefined): Promise<boolean>;
   /** Flags the connection as needing re-authorization; never deletes it or its settings. */
   markUnauthenticated(connectionId: string, reason: string): Promise<void>;
+  /**
+   * Atomically takes the refresh lease when it is free, lapsed, or already `lease.holder`'s
+   * (extending it); of concurrent callers exactly one gets true. False when someone else holds it
+   * (or the connection does not exist).
+   */
+  acquireRefreshLease(connectionId: string, lease: TokenRefreshLease): Promise<boolean>;
+  /** Frees the lease if `holder` still holds it; a lapsed lease another holder took over stays theirs. */
+  releaseRefreshLease(connectionId: string, holder: string): Promise<void>;
 }
 
 /** Every call to a token endpoint goes through this (the lead passes the SSRF-guarded egress client). */

@@ -14,6 +14,20 @@ export const DEFAULT_STATE_TTL_MS = 10 * 60 * 1000;
 /** Tokens expiring within this window are refreshed before use: 60 seconds. */
 export const DEFAULT_REFRESH_SKEW_MS = 60 * 1000;
 
+/**
+ * How long a process may hold a connection's refresh lease: 30 seconds. A crashed holder blocks the
+ * connection's refresh for at most this long; the holder's token request is cut off before it.
+ */
+export const DEFAULT_REFRESH_LEASE_MS = 30 * 1000;
+
+/** How often a process waiting for another one's refresh looks at the stored tokens: 200 ms. */
+export const DEFAULT_REFRESH_POLL_MS = 200;
+
+/** Waits `ms` milliseconds (injected, so tests run on a manual clock). */
+export type Sleep = (ms: number) => Promise<void>;
+
+const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Options of `createOAuthService`. */
 export interface OAuthServiceOptions {
   readonly states: OAuthStateRepository;
@@ -30,6 +44,12 @@ export interface OAuthServiceOptions {
   readonly refreshSkewMs?: number;
   /** Accept `http:` endpoints. Only for loopback providers in development and tests; default false. */
   readonly allowInsecureRequests?: boolean;
+  /** Lifetime of the cross-process refresh lease; default {@link DEFAULT_REFRESH_LEASE_MS}. */
+  readonly refreshLeaseMs?: number;
+  /** Poll interval while another process refreshes; default {@link DEFAULT_REFRESH_POLL_MS}, less than the lease. */
+  readonly refreshPollMs?: number;
+  /** Waits between polls; default a real timer. */
+  readonly sleep?: Sleep;
 }
 
 /** {@link OAuthServiceOptions} with defaults applied, frozen. */
@@ -38,12 +58,12 @@ export interface ResolvedOAuthServiceOptions extends Required<Omit<OAuthServiceO
   readonly logger: Logger;
 }
 
-function positiveMs(option: { readonly name: string; readonly value: number | undefined; readonly fallback: number; readonly max: number }): number {
-  const { name, value, fallback, max } = option;
+function positiveMs(option: { readonly name: string; readonly value: number | undefined; readonly fallback: number; readonly max: number; readonly min?: number }): number {
+  const { name, value, fallback, max, min = 1 } = option;
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0 || value > max) {
+  if (!Number.isInteger(value) || value < min || value > max) {
     throw new UserInputError(
-      `OAuth option \`${name}\` must be a whole number of milliseconds between 1 and ${max} (got ${String(value)})`,
+      `OAuth option \`${name}\` must be a whole number of milliseconds between ${min} and ${max} (got ${String(value)})`,
       { code: OAuthErrorCode.OptionsInvalid },
     );
   }
@@ -52,6 +72,10 @@ function positiveMs(option: { readonly name: string; readonly value: number | un
 
 /** Applies defaults and checks the options once. */
 export function resolveOAuthServiceOptions(options: OAuthServiceOptions): ResolvedOAuthServiceOptions {
+  // At least a second: the holder's token request gets most of it.
+  const refreshLeaseMs = positiveMs({ name: 'refreshLeaseMs', value: options.refreshLeaseMs, fallback: DEFAULT_REFRESH_LEASE_MS, max: 10 * 60 * 1000, min: 1000 });
+  // A poll as long as the lease would only look after the lease has lapsed.
+  const refreshPollMs = positiveMs({ name: 'refreshPollMs', value: options.refreshPollMs, fallback: DEFAULT_REFRESH_POLL_MS, max: Math.floor(refreshLeaseMs / 2) });
   return Object.freeze({
     states: options.states,
     apps: options.apps,
@@ -63,6 +87,9 @@ export function resolveOAuthServiceOptions(options: OAuthServiceOptions): Resolv
     stateTtlMs: positiveMs({ name: 'stateTtlMs', value: options.stateTtlMs, fallback: DEFAULT_STATE_TTL_MS, max: 60 * 60 * 1000 }),
     refreshSkewMs: positiveMs({ name: 'refreshSkewMs', value: options.refreshSkewMs, fallback: DEFAULT_REFRESH_SKEW_MS, max: 60 * 60 * 1000 }),
     allowInsecureRequests: options.allowInsecureRequests ?? false,
+    refreshLeaseMs,
+    refreshPollMs,
+    sleep: options.sleep ?? realSleep,
   });
 }
 

@@ -25,6 +25,8 @@ export type TokenCallPhase = 'authorization_code' | 'refresh_token' | 'client_cr
 export interface TokenCall {
   readonly provider: ResolvedOAuthProvider;
   readonly transport: TokenEndpointOptions;
+  /** Aborts the request (a refresh must not outlive its lease); an abort counts as the provider being unreachable. */
+  readonly signal?: AbortSignal;
 }
 
 /** A token endpoint failure; `oauthError` is the provider's `error` code (e.g. `invalid_grant`). */
@@ -114,6 +116,8 @@ function recordingFetch(attempt: Attempt) {
       // Only a 200 is normalized; error answers go to oauth4webapi untouched.
       if (response.status === 200) text = await response.text();
     } catch (error) {
+      // Our own abort (the refresh lease is running out) means "no answer in time", whoever reports it.
+      if (attempt.signal?.aborted === true) throw new NetworkFailure(error);
       // The egress client's own refusals (blocked address, size cap) are typed already; keep them.
       if (isPlugboardError(error)) throw error;
       throw new NetworkFailure(error);
@@ -253,6 +257,7 @@ function requestOptions(attempt: Attempt, additionalParameters: Readonly<Record<
     [oauth.customFetch]: recordingFetch(attempt),
     [oauth.allowInsecureRequests]: attempt.transport.allowInsecureRequests,
     additionalParameters: { ...additionalParameters },
+    ...(attempt.signal === undefined ? {} : { signal: attempt.signal }),
   };
 }
 

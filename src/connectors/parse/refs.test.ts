@@ -63,11 +63,9 @@ describe('checkRefs', () => {
     );
   });
 
-  it('refuses a 10,000-long ref chain with ref-too-deep quickly, listing 100 and summarising the rest', () => {
-    const started = performance.now();
+  it('refuses a 10,000-long ref chain with ref-too-deep, listing 100 and summarising the rest', () => {
+    // Speed is measured by bench:catalog, not asserted here (no timing assertions in tests).
     const issues = checkRefs(refChain(10_000), { file: 'chain.json' });
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 2000, `took ${elapsed} ms`);
     assert.equal(issues.length, 101);
     assert.equal(issues[0]?.code, 'ref-too-deep');
     assert.equal(issues[0]?.path, '/definitions/d0/$ref');
