@@ -1,6 +1,10 @@
 /**
  * Caller authentication for `/api`: `Authorization: Bearer <token>`, looked up by hash. The
  * permission each route declares is checked here and nowhere else.
+ *
+ * Data-plane routes (the `/apim` runtime route) set `reuseTokenLookup`: their token lookup may be
+ * up to {@link TOKEN_LOOKUP_REUSE_MS} old, which saves a database query per call. Every other
+ * route looks the token up afresh, and each fresh lookup also refreshes (or drops) the reused one.
  */
 import type { FastifyRequest } from 'fastify';
 import { PlugboardError } from '../core/index.ts';
@@ -14,11 +18,24 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The permission a route needs; `public` routes need no token. */
     permission?: Permission | 'public';
+    /**
+     * The route accepts a token lookup up to {@link TOKEN_LOOKUP_REUSE_MS} old: a revoked token, a
+     * disabled principal or a changed role takes effect on it within that time (an expired token at once).
+     */
+    reuseTokenLookup?: boolean;
   }
   interface FastifyRequest {
     principal?: PrincipalRecord;
   }
 }
+
+/** How long a token lookup is reused by routes that accept it (`reuseTokenLookup`). */
+export const TOKEN_LOOKUP_REUSE_MS = 2000;
+
+/** Most token lookups kept for reuse; beyond it the oldest is dropped. */
+const MAX_REUSED_LOOKUPS = 10_000;
+
+type FoundToken = NonNullable<Awaited<ReturnType<Store['apiTokens']['findActiveByHash']>>>;
 
 function unauthorized(message: string): PlugboardError {
   return new PlugboardError(message, { code: 'Unauthorized', kind: 'unauthorized' });
@@ -26,6 +43,28 @@ function unauthorized(message: string): PlugboardError {
 
 /** Builds the onRequest hook that authenticates and authorizes every route. */
 export function createAuthHook(store: Store, clock: Clock) {
+  // Keyed by token hash, oldest first (an entry is re-inserted when refreshed); holds no raw token.
+  const recent = new Map<string, { readonly at: number; readonly found: FoundToken }>();
+
+  async function findToken(tokenHash: string, reuse: boolean): Promise<FoundToken | undefined> {
+    const now = clock.now();
+    if (reuse) {
+      const hit = recent.get(tokenHash);
+      const expiresAt = hit?.found.token.expiresAt ?? null;
+      if (hit !== undefined && now - hit.at < TOKEN_LOOKUP_REUSE_MS && (expiresAt === null || expiresAt > now)) return hit.found;
+    }
+    const found = await store.apiTokens.findActiveByHash(tokenHash, now);
+    const known = recent.delete(tokenHash);
+    if (found !== undefined && (reuse || known)) {
+      recent.set(tokenHash, { at: now, found });
+      for (const [key, entry] of recent) {
+        if (recent.size <= MAX_REUSED_LOOKUPS && now - entry.at < TOKEN_LOOKUP_REUSE_MS) break;
+        recent.delete(key);
+      }
+    }
+    return found;
+  }
+
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const permission = request.routeOptions.config.permission;
     if (permission === 'public') return;
@@ -36,7 +75,7 @@ export function createAuthHook(store: Store, clock: Clock) {
     if (header === undefined) throw unauthorized('this endpoint needs an API token — send `Authorization: Bearer <token>`');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] === undefined) throw unauthorized('the Authorization header must have the form `Bearer <token>`');
-    const found = await store.apiTokens.findActiveByHash(hashToken(match[1]), clock.now());
+    const found = await findToken(hashToken(match[1]), request.routeOptions.config.reuseTokenLookup === true);
     if (found === undefined) throw unauthorized('the API token is unknown, revoked or expired — create a new one');
     request.principal = found.principal;
     if (request.is404) return;

@@ -3,15 +3,21 @@
  * the OAuth service (token calls through the same egress), the policy compiler, the custom-code
  * sandbox and the invoker, with adapters from the connection service and the catalog to the
  * gateway's ports.
+ *
+ * A connection resolved for a caller (permission checked, secrets decrypted) is reused for
+ * {@link CONNECTION_CACHE_MS}: a change made through the connection API (new values, unsharing,
+ * deletion) reaches calls within that time. Decrypted secrets stay in the cache no longer than that:
+ * an unref'd timer drops each entry when it expires. A status the gateway records, and a connection
+ * test, forget the connection at once.
  */
 import type { Catalog } from '../catalog/index.ts';
 import type { ConnectorDefinition } from '../connectors/index.ts';
-import { createOAuthService, createOAuthStorage, effectiveParameters } from '../connections/index.ts';
-import type { ConnectionService, ConnectionTester, OAuthAppStorage, OAuthConnectionSource, OAuthService } from '../connections/index.ts';
+import { createOAuthService, createOAuthStorage, effectiveParameters, OAUTH_TOKENS_KEY } from '../connections/index.ts';
+import type { ConnectionService, ConnectionTester, OAuthAppStorage, OAuthConnectionSource, OAuthService, ResolvedConnection } from '../connections/index.ts';
 import { NotFoundError, systemClock } from '../core/index.ts';
 import type { Clock, Logger } from '../core/index.ts';
 import { compilePolicies, createCustomCodeResolver, createEgressClient, createInvoker, createRateLimiter } from '../gateway/index.ts';
-import type { ConnectionAccess, ConnectorLookup, EgressClient, Invoker, ResolvedConnector } from '../gateway/index.ts';
+import type { Caller, ConnectionAccess, ConnectorLookup, EgressClient, Invoker, ResolvedConnector, UsableConnection } from '../gateway/index.ts';
 import type { Secrets } from '../secrets/index.ts';
 import type { Store } from '../storage/index.ts';
 import type { ResolvedConfig } from './config/config.ts';
@@ -44,8 +50,91 @@ export interface GatewayWiringOptions {
   readonly allowInsecureOAuth?: boolean;
 }
 
+/**
+ * The strings the gateway masks in answers. Of the stored OAuth token set only the tokens are
+ * secret: its type (`Bearer`), scope and account claims (sub, email, name) are not, and masking
+ * them turned every mention of the signed-in account in an API's answer into `***`.
+ */
+function maskedSecrets(resolved: ResolvedConnection): readonly string[] {
+  const tokens = resolved.parameterValues[OAUTH_TOKENS_KEY];
+  if (typeof tokens !== 'object' || tokens === null) return resolved.secretValues;
+  const { accessToken, refreshToken, tokenType, scope, idTokenClaims } = tokens as Readonly<Record<string, unknown>>;
+  const shown = new Set([tokenType, scope, ...Object.values(typeof idTokenClaims === 'object' && idTokenClaims !== null ? idTokenClaims : {})]);
+  return resolved.secretValues.filter((value) => !shown.has(value) || value === accessToken || value === refreshToken);
+}
+
 /** How long a looked-up connector definition is reused before the catalog is asked again. */
 const CONNECTOR_CACHE_MS = 2000;
+
+/** How long a connection resolved for a caller (decrypted secrets included) is reused. */
+export const CONNECTION_CACHE_MS = 2000;
+
+/** Most resolved connections kept at once; beyond it the oldest is dropped. */
+const MAX_CACHED_CONNECTIONS = 10_000;
+
+/** Resolved connections by caller and connection, oldest first, each kept for {@link CONNECTION_CACHE_MS}. */
+interface ConnectionCache {
+  get(lookup: { readonly environment: string; readonly caller: Caller; readonly connectionId: string }, load: () => Promise<UsableConnection>): Promise<UsableConnection>;
+  /** Drops every entry of one connection (all callers). */
+  forget(connectionId: string): void;
+  clear(): void;
+}
+
+function createConnectionCache(clock: Clock): ConnectionCache {
+  // Promises, so concurrent first calls share one lookup; a failed lookup is not kept.
+  const entries = new Map<string, { readonly at: number; readonly connectionId: string; readonly value: Promise<UsableConnection> }>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  function sweep(): void {
+    const now = clock.now();
+    for (const [key, entry] of entries) {
+      if (entries.size <= MAX_CACHED_CONNECTIONS && now - entry.at < CONNECTION_CACHE_MS) break;
+      entries.delete(key);
+    }
+  }
+
+  /** Wakes up when the oldest entry expires, so decrypted secrets do not outlive it by more than a moment. */
+  function schedule(): void {
+    if (timer !== undefined) return;
+    const oldest = entries.values().next();
+    if (oldest.done === true) return;
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        sweep();
+        schedule();
+      },
+      Math.max(10, oldest.value.at + CONNECTION_CACHE_MS - clock.now()),
+    );
+    timer.unref();
+  }
+
+  return {
+    get({ environment, caller, connectionId }, load) {
+      const key = `${environment}\u0000${caller.principalId}\u0000${caller.role}\u0000${connectionId}`;
+      const hit = entries.get(key);
+      if (hit !== undefined && clock.now() - hit.at < CONNECTION_CACHE_MS) return hit.value;
+      entries.delete(key);
+      const value = load();
+      const entry = { at: clock.now(), connectionId, value };
+      entries.set(key, entry);
+      value.catch(() => {
+        if (entries.get(key) === entry) entries.delete(key);
+      });
+      sweep();
+      schedule();
+      return value;
+    },
+    forget(connectionId) {
+      for (const [key, entry] of entries) if (entry.connectionId === connectionId) entries.delete(key);
+    },
+    clear() {
+      entries.clear();
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
 
 /** Builds the gateway. */
 export function createGatewayWiring(options: GatewayWiringOptions): GatewayWiring {
@@ -89,21 +178,28 @@ export function createGatewayWiring(options: GatewayWiringOptions): GatewayWirin
     return parameters.every((parameter) => parameter.type !== 'securestring') && definition.securityDefinitions.some((scheme) => scheme.type === 'oauth2') && definition.securityDefinitions.every((scheme) => scheme.type !== 'basic');
   }
 
+  const resolvedConnections = createConnectionCache(clock);
   const access: ConnectionAccess = {
-    async resolveForUse(environment, caller, connectionId) {
-      const resolved = await connections.resolveForUse(environment, { id: caller.principalId, role: caller.role }, connectionId);
-      const { definition } = await connectors.resolve(environment, resolved.connectorName);
-      return {
-        id: resolved.id,
-        environmentId: resolved.environmentId,
-        connectorName: resolved.connectorName,
-        status: resolved.status,
-        parameters: resolved.parameterValues,
-        secrets: resolved.secretValues,
-        usesOAuth: usesOAuth(definition, resolved.connectorName, resolved.connection.parameterSet),
-      };
+    resolveForUse(environment, caller, connectionId) {
+      return resolvedConnections.get({ environment, caller, connectionId }, async () => {
+        const resolved = await connections.resolveForUse(environment, { id: caller.principalId, role: caller.role }, connectionId);
+        const { definition } = await connectors.resolve(environment, resolved.connectorName);
+        return {
+          id: resolved.id,
+          environmentId: resolved.environmentId,
+          connectorName: resolved.connectorName,
+          status: resolved.status,
+          parameters: resolved.parameterValues,
+          secrets: maskedSecrets(resolved),
+          usesOAuth: usesOAuth(definition, resolved.connectorName, resolved.connection.parameterSet),
+        };
+      });
     },
-    setStatus: (connectionId, status, lastError) => connections.setStatus(connectionId, status, lastError),
+    async setStatus(connectionId, status, lastError) {
+      await connections.setStatus(connectionId, status, lastError);
+      // After the write: a call resolving the connection meanwhile may have cached the old record.
+      resolvedConnections.forget(connectionId);
+    },
   };
 
   const oauthSource: OAuthConnectionSource = {
@@ -151,8 +247,7 @@ export function createGatewayWiring(options: GatewayWiringOptions): GatewayWirin
     egress,
     limiter: { acquire: (key) => limiter.takeOrThrow(key, `connection ${key}`) },
     tokens: {
-      getAccessToken: async (connectionId, tokenOptions) =>
-        (await oauth.getAccessToken(connectionId, tokenOptions?.forceRefresh === true ? { forceRefresh: true } : {})).accessToken,
+      getAccessToken: async (connectionId, tokenOptions) => (await oauth.getAccessToken(connectionId, tokenOptions ?? {})).accessToken,
     },
     policies: compilePolicies,
     customCode: createCustomCodeResolver(),
@@ -167,6 +262,8 @@ export function createGatewayWiring(options: GatewayWiringOptions): GatewayWirin
       return { status: 'connected' };
     }
     const parameters = definition.definitionCapabilities?.testConnection?.parameters ?? {};
+    // The test must see the connection as stored now (values just changed are what it checks).
+    resolvedConnections.forget(connection.id);
     try {
       await invoker.invoke({ environment, caller: { principalId: connection.connection.ownerId, role: 'admin' }, connectionId: connection.id, operationId, arguments: parameters });
       return { status: 'connected' };
@@ -187,6 +284,9 @@ export function createGatewayWiring(options: GatewayWiringOptions): GatewayWirin
     egress,
     tester,
     redirectUri: `${config.publicUrl}/api/oauth/callback`,
-    close: () => egress.close(),
+    async close() {
+      resolvedConnections.clear();
+      await egress.close();
+    },
   };
 }

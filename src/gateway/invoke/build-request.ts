@@ -200,15 +200,45 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : String(value);
 }
 
+/** An operation path split once: literal text around each `{name}` placeholder, with its encoding. */
+interface PathTemplate {
+  /** One more than `placeholders`: the text before, between and after them. */
+  readonly literals: readonly string[];
+  readonly placeholders: readonly { readonly name: string; readonly double: boolean }[];
+}
+
+const pathTemplates = new WeakMap<Operation, PathTemplate>();
+
+function pathTemplateOf(operation: Operation): PathTemplate {
+  let template = pathTemplates.get(operation);
+  if (template === undefined) {
+    const encodings = new Map<string, Parameter['urlEncoding']>();
+    for (const parameter of operation.parameters) if (parameter.in === 'path') encodings.set(parameter.name, parameter.urlEncoding);
+    const parts = operation.path.split(/\{([^}]+)\}/);
+    const literals: string[] = [];
+    const placeholders: { name: string; double: boolean }[] = [];
+    parts.forEach((part, index) => {
+      if (index % 2 === 0) literals.push(part);
+      else placeholders.push({ name: part, double: encodings.get(part) === 'double' });
+    });
+    template = { literals, placeholders };
+    pathTemplates.set(operation, template);
+  }
+  return template;
+}
+
 /** Substitutes `{name}` placeholders, encoding per `x-ms-url-encoding` (double keeps slashes intact for backends that decode twice). */
 function fillPath(operation: Operation, values: Readonly<Record<string, string>>): string {
-  const encodings = new Map<string, Parameter['urlEncoding']>();
-  for (const parameter of operation.parameters) if (parameter.in === 'path') encodings.set(parameter.name, parameter.urlEncoding);
-  const path = operation.path.replace(/\{([^}]+)\}/g, (placeholder, name: string) => {
+  const { literals, placeholders } = pathTemplateOf(operation);
+  let path = literals[0] ?? '';
+  placeholders.forEach(({ name, double }, index) => {
     const value = values[name];
-    if (value === undefined) return placeholder;
-    const once = encodeURIComponent(value);
-    return encodings.get(name) === 'double' ? encodeURIComponent(once) : once;
+    if (value === undefined) path += `{${name}}`;
+    else {
+      const once = encodeURIComponent(value);
+      path += double ? encodeURIComponent(once) : once;
+    }
+    path += literals[index + 1] ?? '';
   });
   return path.startsWith('/') ? path : `/${path}`;
 }

@@ -48,12 +48,15 @@ function encodeMultipart(fields: readonly (readonly [string, string | FilePart])
   return { data: new Uint8Array(Buffer.concat(chunks)), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+// decode() without `stream` keeps no state between calls, so one decoder serves every call.
+const utf8 = new TextDecoder();
+
 /** A response body as the caller sees it: JSON parsed, text as a string, anything else as `{ $content-type, $content }`. */
 export function decodeBody(data: Uint8Array, contentType: string | undefined): unknown {
   if (data.byteLength === 0) return undefined;
   const type = (contentType ?? '').toLowerCase();
   if (type === '' || type.includes('json')) {
-    const text = new TextDecoder().decode(data);
+    const text = utf8.decode(data);
     try {
       return JSON.parse(text);
     } catch {
@@ -61,7 +64,7 @@ export function decodeBody(data: Uint8Array, contentType: string | undefined): u
     }
   }
   if (type.startsWith('text/') || type.includes('xml') || type.includes('javascript') || type.includes('x-www-form-urlencoded')) {
-    return new TextDecoder().decode(data);
+    return utf8.decode(data);
   }
   return { '$content-type': contentType, '$content': Buffer.from(data).toString('base64') };
 }

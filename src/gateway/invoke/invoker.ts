@@ -12,6 +12,7 @@ import type { OperationArguments } from './build-request.ts';
 import { activeScheme, applyCredentials } from './credentials.ts';
 import { decodeBody, encodeBody } from './encode-body.ts';
 import { matchOperation } from './match-operation.ts';
+import type { OperationMatch } from './match-operation.ts';
 import { requestUrl } from './outgoing-request.ts';
 import type { OutgoingRequest } from './outgoing-request.ts';
 import type {
@@ -104,6 +105,20 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 export function createInvoker(options: InvokerOptions): Invoker {
   const compiled = new Map<string, CompiledConnector>();
   const pageCap = options.pageCap ?? 10;
+  // Per secrets list of a resolved connection (the connection lookup reuses it for a moment, and
+  // building the needles is a measurable part of a call); held weakly, so it goes with the connection.
+  const redactors = new WeakMap<readonly string[], Redactor>();
+
+  /** The redactor of `base` plus `extra` (the credentials a call put on the wire). */
+  function redactorFor(base: readonly string[], extra: readonly string[]): Redactor {
+    if (!extra.every((secret) => base.includes(secret))) return createRedactor([...base, ...extra]);
+    let redactor = redactors.get(base);
+    if (redactor === undefined) {
+      redactor = createRedactor(base);
+      redactors.set(base, redactor);
+    }
+    return redactor;
+  }
 
   async function connectorFor(environment: string, name: string): Promise<CompiledConnector> {
     const resolved = await options.connectors.resolve(environment, name);
@@ -145,11 +160,9 @@ export function createInvoker(options: InvokerOptions): Invoker {
 
     const definition = connector.definition;
     const built = buildRequest(definition, operation, args);
-    let accessToken = await tokenFor(connection, false);
-    const secrets = [...connection.secrets];
+    let accessToken = connection.usesOAuth ? await tokenFor(connection, false) : undefined;
     let request = built.request;
-    secrets.push(...applyCredentials(definition, request, { parameters: connection.parameters, accessToken }));
-    const redactor = createRedactor(secrets);
+    let redactor = redactorFor(connection.secrets, applyCredentials(definition, request, { parameters: connection.parameters, accessToken }));
 
     const context: PolicyStepContext = {
       operationId: operation.operationId,
@@ -178,9 +191,12 @@ export function createInvoker(options: InvokerOptions): Invoker {
     let answer = await send(request, hook);
     if (answer.status === 401 && connection.usesOAuth && options.tokens !== undefined) {
       // An access token the backend refuses may have been revoked early: refresh once and retry.
-      accessToken = await tokenFor(connection, true);
+      const rejected = accessToken;
+      accessToken = await tokenFor(connection, true, rejected);
       if (accessToken !== undefined) {
         request.headers['authorization'] = `Bearer ${accessToken}`;
+        // The renewed token is a secret of this call too: an echoing backend must not hand it back.
+        redactor = createRedactor([...connection.secrets, ...(rejected === undefined ? [] : [rejected]), accessToken]);
         answer = await send(request, hook);
       }
     }
@@ -298,12 +314,12 @@ export function createInvoker(options: InvokerOptions): Invoker {
     return options.egress.send({ method: request.method, url: requestUrl(request), headers, body: encoded?.data, idempotent });
   }
 
-  async function tokenFor(connection: UsableConnection, forceRefresh: boolean): Promise<string | undefined> {
+  async function tokenFor(connection: UsableConnection, forceRefresh: boolean, rejectedAccessToken?: string): Promise<string | undefined> {
     if (!connection.usesOAuth) return undefined;
     if (options.tokens === undefined) {
       throw new PlugboardError('this server has no OAuth client configured, so OAuth connections cannot be used', { code: 'OAuthNotConfigured', kind: 'operational' });
     }
-    return options.tokens.getAccessToken(connection.id, { forceRefresh });
+    return options.tokens.getAccessToken(connection.id, { forceRefresh, ...(rejectedAccessToken === undefined ? {} : { rejectedAccessToken }) });
   }
 
   async function invoke(request: InvokeRequest): Promise<InvokeResult> {
@@ -334,18 +350,18 @@ export function createInvoker(options: InvokerOptions): Invoker {
         code: 'OperationNotFound',
       });
     }
-    const args = argumentsFromHttp(match.operation, match.pathParameters, request);
-    const headers = lowerCaseKeys(request.headers);
-    return run(request.environment, connection, connector, match.operation, args, { headers, query: request.query, body: request.body }, true);
+    const original = { headers: lowerCaseKeys(request.headers), query: request.query, body: request.body };
+    return run(request.environment, connection, connector, match.operation, argumentsFromHttp(match, original), original, true);
   }
 
   return { invoke, invokeRaw };
 }
 
-/** Argument values from an HTTP request: path from the match, query and headers by name, the body. */
-function argumentsFromHttp(operation: Operation, pathParameters: Readonly<Record<string, string>>, request: RawInvokeRequest): Record<string, unknown> {
+/** Argument values from an HTTP request (headers lower-cased): path from the match, query and headers by name, the body. */
+function argumentsFromHttp(match: OperationMatch, request: PolicyStepContext['originalRequest']): Record<string, unknown> {
+  const { operation, pathParameters } = match;
   const args: Record<string, unknown> = {};
-  const headers = lowerCaseKeys(request.headers);
+  const headers = request.headers;
   for (const parameter of operation.parameters) {
     switch (parameter.in) {
       case 'path':
@@ -388,10 +404,12 @@ function operationNotFound(connectorName: string, operationId: string, definitio
   return new NotFoundError(`connector \`${connectorName}\` has no operation \`${operationId}\`${hint}`, { code: 'OperationNotFound', details: { operationId } });
 }
 
+// The two helpers below run on every call: `for…in` over header records (plain objects) allocates no entry arrays.
 function redactHeaders(headers: Readonly<Record<string, string>>, redactor: Redactor): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (HOP_BY_HOP.has(name)) continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
     out[name] = redactor.active ? redactor.redactText(value) : value;
   }
   return out;
@@ -399,7 +417,10 @@ function redactHeaders(headers: Readonly<Record<string, string>>, redactor: Reda
 
 function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) out[name.toLowerCase()] = value;
+  }
   return out;
 }
 

@@ -37,7 +37,11 @@ export interface ConnectionAccess {
 /** OAuth access tokens of a connection. */
 export interface AccessTokens {
   /** A valid access token, refreshed when it is about to expire (or when `forceRefresh`). */
-  getAccessToken(connectionId: string, options?: { readonly forceRefresh?: boolean }): Promise<string>;
+  /**
+   * `rejectedAccessToken`: the token the backend just refused — renewed only if it is still the
+   * stored one, so a 401 right after another call's refresh does not refresh twice.
+   */
+  getAccessToken(connectionId: string, options?: { readonly forceRefresh?: boolean; readonly rejectedAccessToken?: string }): Promise<string>;
 }
 
 /** A connector definition, loaded once per version. */

@@ -31,8 +31,22 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     for (const needle of ordered) if (result.includes(needle)) result = result.split(needle).join(MASK);
     return result;
   };
-  const redact = <T>(value: T): T => (ordered.length === 0 ? value : (redactValue(value, redactText, 0) as T));
+  const holds = (text: string): boolean => ordered.some((needle) => text.includes(needle));
+  // Most answers hold no secret: they are checked without being copied, and copied only when one does.
+  const redact = <T>(value: T): T => (ordered.length === 0 || !containsSecret(value, holds, 0) ? value : (redactValue(value, redactText, 0) as T));
   return { active: ordered.length > 0, redactText, redact };
+}
+
+/** True when a string, or a key or string anywhere inside (to the depth {@link redactValue} walks), holds a needle. */
+function containsSecret(value: unknown, holds: (text: string) => boolean, depth: number): boolean {
+  if (typeof value === 'string') return holds(value);
+  if (depth > 64 || typeof value !== 'object' || value === null || value instanceof Uint8Array) return false;
+  if (Array.isArray(value)) return value.some((item) => containsSecret(item, holds, depth + 1));
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (holds(key) || containsSecret((value as Record<string, unknown>)[key], holds, depth + 1)) return true;
+  }
+  return false;
 }
 
 function redactValue(value: unknown, redactText: (text: string) => string, depth: number): unknown {

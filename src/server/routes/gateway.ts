@@ -140,7 +140,12 @@ export function registerGatewayRoutes(app: FastifyInstance, options: GatewayRout
 
   typed.get(
     '/api/oauth/callback',
-    { config: { permission: 'public' }, schema: { tags: ['oauth'], summary: 'Where identity providers send the user back (state-checked, single use)' } },
+    {
+      config: { permission: 'public' },
+      schema: { tags: ['oauth'], summary: 'Where identity providers send the user back (state-checked, single use)' },
+      // The query holds the authorization code and the state: logged without it, like any secret.
+      logSerializers: { req: (request: FastifyRequest) => ({ method: request.method, url: request.url.split('?')[0], host: request.host, remoteAddress: request.ip }) },
+    },
     async (request) => {
       const principalId = await callbackPrincipal(request);
       const query = request.query as Record<string, string | undefined>;
@@ -215,20 +220,32 @@ function registerRuntimeRoute(app: FastifyInstance, options: GatewayRouteOptions
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 32 * 1024 * 1024 }, (_request, body, done) => done(null, body));
     const environmentNames = new Map<string, string>();
-    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const params = request.params as { connector: string; connectionId: string; '*': string };
-      const record = await options.store.connections.get(params.connectionId);
-      if (record === undefined) throw new NotFoundError(`connection \`${params.connectionId}\` does not exist`, { code: 'ConnectionNotFound' });
+    // A connection never moves to another environment, so its environment is looked up once (the
+    // invoker still resolves the connection, and its permission, on every call).
+    const connectionEnvironments = new Map<string, string>();
+    const environmentOf = async (connectionId: string): Promise<string> => {
+      const known = connectionEnvironments.get(connectionId);
+      if (known !== undefined) return known;
+      const record = await options.store.connections.get(connectionId);
+      if (record === undefined) throw new NotFoundError(`connection \`${connectionId}\` does not exist`, { code: 'ConnectionNotFound' });
       let environment = environmentNames.get(record.environmentId);
       if (environment === undefined) {
         environment = (await options.store.environments.list()).find((candidate) => candidate.id === record.environmentId)?.name ?? '';
         environmentNames.set(record.environmentId, environment);
       }
-      const url = new URL(request.url, 'http://plugboard.invalid');
-      const query: [string, string][] = [...url.searchParams.entries()];
+      if (connectionEnvironments.size >= 10_000) connectionEnvironments.clear();
+      connectionEnvironments.set(connectionId, environment);
+      return environment;
+    };
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const params = request.params as { connector: string; connectionId: string; '*': string };
+      const environment = await environmentOf(params.connectionId);
+      // Most runtime calls carry no query string: parse the URL only when there is one.
+      const query: [string, string][] = request.url.includes('?') ? [...new URL(request.url, 'http://plugboard.invalid').searchParams.entries()] : [];
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
+      for (const name in request.headers) {
         if (name === 'authorization' || name === 'cookie' || name === 'host') continue;
+        const value = request.headers[name];
         if (typeof value === 'string') headers[name] = value;
         else if (Array.isArray(value)) headers[name] = value.join(', ');
       }
@@ -243,9 +260,9 @@ function registerRuntimeRoute(app: FastifyInstance, options: GatewayRouteOptions
         headers,
         body: parseRawBody(request.body, request.headers['content-type']),
       });
-      for (const [name, value] of Object.entries(result.headers)) {
+      for (const name in result.headers) {
         if (name === 'set-cookie' || name === 'content-length' || name === 'content-type') continue;
-        void reply.header(name, value);
+        void reply.header(name, result.headers[name]);
       }
       void reply.status(result.status);
       const body = result.body;
@@ -265,7 +282,8 @@ function registerRuntimeRoute(app: FastifyInstance, options: GatewayRouteOptions
     scope.route({
       method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
       url: '/apim/:connector/:connectionId/*',
-      config: { permission: 'connections:use' },
+      // The data plane: a token lookup may be reused for a moment (see auth.ts).
+      config: { permission: 'connections:use', reuseTokenLookup: true },
       schema: { hide: true },
       handler,
     });
