@@ -16,6 +16,7 @@ import { connectorTest } from './commands/connector-test.ts';
 import { connectorShow } from './commands/connector-show.ts';
 import { connectorValidate } from './commands/connector-validate.ts';
 import { envCreate, envList } from './commands/env-list.ts';
+import { exprCommand } from './commands/expr.ts';
 import { secretsRotateMasterKey } from './commands/secrets-rotate-master-key.ts';
 import { start } from './commands/start.ts';
 
@@ -145,6 +146,14 @@ export function buildProgram(run: (work: Promise<number>) => void): Command {
     .argument('<name>', 'environment name')
     .option('--display-name <text>', 'display name')
     .action((name: string, opts: { displayName?: string }) => run(envCreate(name, opts)));
+
+  program
+    .command('expr')
+    .description('evaluate a workflow expression (WDL: "@add(1, 2)", "Hi @{parameters(\'name\')}") and print its JSON value')
+    .argument('[expression]', 'a WDL string value: @expr keeps its type, @{…} interpolates, other text is literal')
+    .option('--context <file>', 'a JSON file with { parameters, variables, trigger, actions, items, utcNow, … }')
+    .option('--jsonl', 'read { "expression", "context" } lines on stdin; write { "value" } or { "error": { "code", "message" } } lines')
+    .action((expression: string | undefined, opts: { context?: string; jsonl?: boolean }) => run(exprCommand(expression, opts)));
 
   program
     .command('start')

@@ -15,6 +15,11 @@ export interface StringLiteral {
 export interface NumberLiteral {
   readonly kind: 'number';
   readonly value: number;
+  /**
+   * Written as a float although its value is whole (`5.0`, `1e3`): WDL arithmetic keeps the
+   * difference (`div(11, 5.0)` is 2.2). Absent for integers and for non-whole values.
+   */
+  readonly float?: true;
   readonly offset: number;
 }
 

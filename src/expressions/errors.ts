@@ -39,7 +39,9 @@ export type EvaluationFailure =
   | 'index-out-of-range'
   | 'invalid-index'
   | 'limit'
-  | 'function-failed';
+  | 'function-failed'
+  | 'invalid-argument'
+  | 'not-found';
 
 /** An expression could not be evaluated. Messages name types and names, never values (they may be secrets). */
 export class ExpressionEvaluationError extends UserInputError {

@@ -136,3 +136,34 @@ describe('evaluate', () => {
     assert.equal(failure('body().__proto__').reason, 'missing-property');
   });
 });
+
+describe('evaluate hooks for the workflow language', () => {
+  it('gives a lazy function thunks that evaluate each argument at most once, and only when asked', () => {
+    let calls = 0;
+    const lazyScope: EvaluationScope = {
+      functions: {
+        first: { minArgs: 1, maxArgs: Infinity, lazy: true, call: (args) => args[0]?.() ?? null },
+        twice: { minArgs: 1, maxArgs: 1, lazy: true, call: (args) => [args[0]?.(), args[0]?.()] },
+        count: { minArgs: 0, maxArgs: 0, call: () => ++calls },
+        boom: { minArgs: 0, maxArgs: 0, call: () => { throw new TypeError('never called'); } },
+      },
+    };
+    assert.equal(value('first(1, boom(), unknownFunction())', lazyScope), 1);
+    assert.deepEqual(value('twice(count())', lazyScope), [1, 1]);
+    assert.equal(calls, 1);
+  });
+
+  it('reads slash paths only when the scope asks for them', () => {
+    const data: EvaluationScope = { functions: { o: { minArgs: 0, maxArgs: 0, call: () => ({ body: { value: 1 }, 'a/b': 2 }) } } };
+    assert.equal(value("o()?['body/value']", data), null);
+    assert.equal(value("o()?['body/value']", { ...data, slashPaths: true }), 1);
+    assert.equal(value("o()['a/b']", { ...data, slashPaths: true }), 2, 'a key with a slash wins over the path');
+  });
+
+  it('lets the scope decide what number literals and interpolated values become', () => {
+    const hooks: EvaluationScope = { functions: {}, numberLiteral: (literal) => (literal.float === true ? `float ${literal.value}` : literal.value), text: (v) => (v === true ? 'True' : String(v)) };
+    assert.equal(value('5.0', hooks), 'float 5');
+    assert.equal(value('5', hooks), 5);
+    assert.equal(evaluate(parseTemplate('@{true}!'), hooks), 'True!');
+  });
+});

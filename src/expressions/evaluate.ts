@@ -3,10 +3,11 @@
  * that runs is the functions the scope provides.
  */
 import { isPlugboardError } from '../core/index.ts';
-import type { Expression, IdentifierExpression, IndexExpression, MemberExpression, Template } from './ast.ts';
+import type { Expression, IdentifierExpression, IndexExpression, MemberExpression, NumberLiteral, Template } from './ast.ts';
 import { ExpressionEvaluationError } from './errors.ts';
 import type { ExpressionLimits } from './limits.ts';
 import { DEFAULT_EXPRESSION_LIMITS } from './limits.ts';
+import { ScalarBox } from './scalar-box.ts';
 
 /** What a function sees besides its arguments. */
 export interface CallContext {
@@ -22,11 +23,24 @@ export interface ExpressionFunction {
   readonly minArgs: number;
   /** `Infinity` for variadic functions such as `concat`. */
   readonly maxArgs: number;
+  readonly lazy?: false;
   call(args: readonly unknown[], context: CallContext): unknown;
 }
 
+/**
+ * A function that decides which arguments to evaluate (`and`, `or` and `if` short-circuit: an
+ * argument not needed is never evaluated, so it may even fail). Each argument is a thunk that
+ * evaluates it on first use and remembers the value.
+ */
+export interface LazyExpressionFunction {
+  readonly minArgs: number;
+  readonly maxArgs: number;
+  readonly lazy: true;
+  call(args: readonly (() => unknown)[], context: CallContext): unknown;
+}
+
 /** Functions by lower-cased name (WDL function names are case-insensitive). */
-export type FunctionTable = Readonly<Record<string, ExpressionFunction>>;
+export type FunctionTable = Readonly<Record<string, ExpressionFunction | LazyExpressionFunction>>;
 
 /** What an expression can see. */
 export interface EvaluationScope {
@@ -34,6 +48,15 @@ export interface EvaluationScope {
   /** Bare names such as `Request`; looked up exactly, then case-insensitively. */
   readonly identifiers?: Readonly<Record<string, unknown>>;
   readonly limits?: ExpressionLimits;
+  /** How a value reads inside an interpolation (default {@link interpolationText}; WDL writes `True`). */
+  readonly text?: (value: unknown) => string;
+  /** What a number literal evaluates to (default its value; WDL boxes `5.0` as a float). */
+  readonly numberLiteral?: (literal: NumberLiteral) => unknown;
+  /**
+   * Power Automate's slash paths: `['body/value']` reads `body`, then `value`, when the object
+   * has no property named `body/value` itself.
+   */
+  readonly slashPaths?: boolean;
 }
 
 /**
@@ -50,9 +73,10 @@ export function evaluate(target: Template | Expression, scope: EvaluationScope):
     case 'expression':
       return evaluateNode(target.expression, { scope, limits });
     case 'interpolated': {
+      const text = scope.text ?? interpolationText;
       let out = '';
       for (const part of target.parts) {
-        out += part.kind === 'text' ? part.value : interpolationText(evaluateNode(part.expression, { scope, limits }));
+        out += part.kind === 'text' ? part.value : text(evaluateNode(part.expression, { scope, limits }));
         if (out.length > limits.maxOutputLength) {
           throw new ExpressionEvaluationError(`the interpolated text is longer than ${limits.maxOutputLength} characters`, { reason: 'limit', offset: part.kind === 'text' ? 0 : part.offset });
         }
@@ -71,7 +95,8 @@ export function evaluate(target: Template | Expression, scope: EvaluationScope):
 export function interpolationText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof ScalarBox) return value.text();
   return JSON.stringify(value) ?? '';
 }
 
@@ -84,8 +109,9 @@ interface Environment {
 function evaluateNode(node: Expression, env: Environment): unknown {
   const { scope, limits } = env;
   switch (node.kind) {
-    case 'string':
     case 'number':
+      return scope.numberLiteral === undefined ? node.value : scope.numberLiteral(node);
+    case 'string':
     case 'boolean':
       return node.value;
     case 'null':
@@ -106,9 +132,11 @@ function evaluateNode(node: Expression, env: Environment): unknown {
           offset: node.offset,
         });
       }
-      const args = node.args.map((arg) => evaluateNode(arg, env));
+      const context: CallContext = { name: node.name, offset: node.offset, limits };
       try {
-        return fn.call(args, { name: node.name, offset: node.offset, limits });
+        if (fn.lazy === true) return fn.call(node.args.map((arg) => lazyArgument(arg, env)), context);
+        const args = node.args.map((arg) => evaluateNode(arg, env));
+        return fn.call(args, context);
       } catch (error) {
         if (isPlugboardError(error)) throw error;
         throw new ExpressionEvaluationError(`function \`${node.name}\` (offset ${node.offset}) failed: ${error instanceof Error ? error.message : String(error)}`, {
@@ -121,8 +149,21 @@ function evaluateNode(node: Expression, env: Environment): unknown {
     case 'member':
       return member(node, evaluateNode(node.object, env));
     case 'index':
-      return index(node, { object: evaluateNode(node.object, env), key: evaluateNode(node.index, env) });
+      return index(node, { object: evaluateNode(node.object, env), key: evaluateNode(node.index, env), slashPaths: scope.slashPaths === true });
   }
+}
+
+/** A thunk that evaluates `node` once, on first use. */
+function lazyArgument(node: Expression, env: Environment): () => unknown {
+  let done = false;
+  let value: unknown;
+  return () => {
+    if (!done) {
+      value = evaluateNode(node, env);
+      done = true;
+    }
+    return value;
+  };
 }
 
 function identifier(node: IdentifierExpression, scope: EvaluationScope): unknown {
@@ -134,9 +175,9 @@ function identifier(node: IdentifierExpression, scope: EvaluationScope): unknown
   throw new ExpressionEvaluationError(`unknown name \`${name}\` (offset ${offset})${suggest(lower, Object.keys(identifiers))}`, { reason: 'unknown-identifier', offset });
 }
 
-/** True for a JSON object (not an array, not null). */
+/** True for a JSON object (not an array, not null, not a boxed number such as a WDL float). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof ScalarBox);
 }
 
 /** A readable name of a value's type, never the value itself (it may be a secret). */
@@ -144,6 +185,8 @@ export function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
+  if (value instanceof ScalarBox) return value.typeName;
+  if (typeof value === 'bigint') return 'an integer';
   if (typeof value === 'object') return 'an object';
   return `a ${typeof value}`;
 }
@@ -162,15 +205,18 @@ function member(node: MemberExpression, object: unknown): unknown {
       offset: node.offset,
     });
   }
-  return property(object, { name: node.property, node });
+  return property(object, { name: node.property, node, slashPaths: false });
 }
 
 /** Reads a property: exact name first, then a case-insensitive match (WDL property access ignores case). */
-function property(record: Readonly<Record<string, unknown>>, access: { readonly name: string; readonly node: MemberExpression | IndexExpression }): unknown {
+function property(record: Readonly<Record<string, unknown>>, access: { readonly name: string; readonly node: MemberExpression | IndexExpression; readonly slashPaths: boolean }): unknown {
   const { name, node } = access;
-  if (Object.hasOwn(record, name) && record[name] !== undefined) return record[name];
-  const lower = name.toLowerCase();
-  for (const key of Object.keys(record)) if (key.toLowerCase() === lower && record[key] !== undefined) return record[key];
+  const found = ownProperty(record, name);
+  if (found.exists) return found.value;
+  if (access.slashPaths && name.includes('/')) {
+    const walked = slashPath(record, name);
+    if (walked.exists) return walked.value;
+  }
   if (node.optional) return null;
   throw new ExpressionEvaluationError(`property \`${name}\` (offset ${node.offset}) does not exist — use \`?['${name.replaceAll("'", "''")}']\` when it may be missing`, {
     reason: 'missing-property',
@@ -178,7 +224,28 @@ function property(record: Readonly<Record<string, unknown>>, access: { readonly 
   });
 }
 
-function index(node: IndexExpression, operands: { readonly object: unknown; readonly key: unknown }): unknown {
+/** A property by exact name, then ignoring case; `undefined` values count as missing. */
+function ownProperty(record: Readonly<Record<string, unknown>>, name: string): { readonly exists: boolean; readonly value?: unknown } {
+  if (Object.hasOwn(record, name) && record[name] !== undefined) return { exists: true, value: record[name] };
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(record)) if (key.toLowerCase() === lower && record[key] !== undefined) return { exists: true, value: record[key] };
+  return { exists: false };
+}
+
+/** Walks `a/b/c` through nested objects; a null on the way ends the walk with null (the `?[...]` reading). */
+function slashPath(record: Readonly<Record<string, unknown>>, path: string): { readonly exists: boolean; readonly value?: unknown } {
+  let current: unknown = record;
+  for (const segment of path.split('/')) {
+    if (current === null) return { exists: true, value: null };
+    if (!isRecord(current)) return { exists: false };
+    const next = ownProperty(current, segment);
+    if (!next.exists) return { exists: false };
+    current = next.value;
+  }
+  return { exists: true, value: current };
+}
+
+function index(node: IndexExpression, operands: { readonly object: unknown; readonly key: unknown; readonly slashPaths: boolean }): unknown {
   const { object, key } = operands;
   if (object === null || object === undefined) {
     if (node.optional) return null;
@@ -199,12 +266,12 @@ function index(node: IndexExpression, operands: { readonly object: unknown; read
     if (typeof key !== 'string' && typeof key !== 'number') {
       throw new ExpressionEvaluationError(`a property key (offset ${node.offset}) must be a string, not ${typeName(key)}`, { reason: 'invalid-index', offset: node.offset });
     }
-    return property(object, { name: String(key), node });
+    return property(object, { name: typeof key === 'string' ? key : String(key), node, slashPaths: operands.slashPaths });
   }
   throw new ExpressionEvaluationError(`cannot index ${typeName(object)} (offset ${node.offset}); only objects and arrays have items`, { reason: 'not-an-object', offset: node.offset });
 }
 
-function arity(fn: ExpressionFunction): string {
+function arity(fn: ExpressionFunction | LazyExpressionFunction): string {
   const plural = (n: number): string => `${n} argument${n === 1 ? '' : 's'}`;
   if (fn.minArgs === fn.maxArgs) return plural(fn.minArgs);
   if (fn.maxArgs === Infinity) return `at least ${plural(fn.minArgs)}`;

@@ -8,7 +8,7 @@ export { parseTemplate } from './template.ts';
 export { printExpression } from './print.ts';
 export type { TemplateOptions, TemplateSyntax } from './template.ts';
 export { evaluate, interpolationText, isRecord, typeName } from './evaluate.ts';
-export type { CallContext, EvaluationScope, ExpressionFunction, FunctionTable } from './evaluate.ts';
+export type { CallContext, EvaluationScope, ExpressionFunction, FunctionTable, LazyExpressionFunction } from './evaluate.ts';
 export { ExpressionSyntaxError, ExpressionEvaluationError } from './errors.ts';
 export type { EvaluationFailure, SyntaxPosition } from './errors.ts';
 export { DEFAULT_EXPRESSION_LIMITS, resolveLimits } from './limits.ts';
@@ -33,3 +33,12 @@ export type {
   TemplatePart,
   TextPart,
 } from './ast.ts';
+export { createWorkflowEvaluator, evaluateExpression } from './workflow-expression.ts';
+export type { EvaluateExpressionOptions, WorkflowEvaluator } from './workflow-expression.ts';
+export type { ExpressionContext, WorkflowExpressionLimits } from './workflow-context.ts';
+export { DEFAULT_WORKFLOW_EXPRESSION_LIMITS, expressionContextOf, resolveWorkflowLimits } from './workflow-context.ts';
+export { WORKFLOW_FUNCTION_FAMILIES, WORKFLOW_FUNCTION_NAMES } from './functions/registry.ts';
+export type { FunctionFamilyName } from './functions/registry.ts';
+export { toJsonText } from './values.ts';
+export { parseJsonText } from './json-text.ts';
+export type { JsonTextOptions } from './values.ts';

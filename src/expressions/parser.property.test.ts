@@ -31,6 +31,7 @@ const expressionArbitrary = fc.letrec<{ expression: Expression; object: Expressi
     { depthSize: 'small' },
     fc.string({ maxLength: 10 }).map((value): Expression => ({ kind: 'string', value, offset: 0 })),
     fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })).map((value): Expression => ({ kind: 'number', value, offset: 0 })),
+    fc.integer({ min: -1e6, max: 1e6 }).map((value): Expression => ({ kind: 'number', value, float: true, offset: 0 })),
     fc.boolean().map((value): Expression => ({ kind: 'boolean', value, offset: 0 })),
     fc.constant<Expression>({ kind: 'null', offset: 0 }),
     tie('object'),

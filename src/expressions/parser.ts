@@ -116,7 +116,7 @@ export class ExpressionParser {
     if (isDigit(code) || code === 45 || code === 46) {
       // - or .
       const number = this.readNumber();
-      if (number !== undefined) return { kind: 'number', value: number, offset: start };
+      if (number !== undefined) return number.float ? { kind: 'number', value: number.value, float: true, offset: start } : { kind: 'number', value: number.value, offset: start };
     }
     if (isIdentifierStart(code)) {
       const name = this.readIdentifier();
@@ -152,15 +152,19 @@ export class ExpressionParser {
     }
   }
 
-  /** Reads `-?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?`; undefined (pos unchanged) when none starts here. */
-  private readNumber(): number | undefined {
+  /**
+   * Reads `-?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?`; undefined (pos unchanged) when none starts here.
+   * `float` marks a whole value written with a point or an exponent (`5.0`).
+   */
+  private readNumber(): { readonly value: number; readonly float: boolean } | undefined {
     const match = /-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/y;
     match.lastIndex = this.pos;
     const found = match.exec(this.text);
     if (found === null) return undefined;
     this.pos += found[0].length;
     if (this.pos < this.text.length && isIdentifierStart(this.text.charCodeAt(this.pos))) this.fail('a separator after the number', this.pos);
-    return Number(found[0]);
+    const value = Number(found[0]);
+    return { value, float: Number.isInteger(value) && /[.eE]/.test(found[0]) };
   }
 
   private readIdentifier(): string {

@@ -9,7 +9,7 @@ export function printExpression(expression: Expression): string {
     case 'string':
       return `'${expression.value.replaceAll("'", "''")}'`;
     case 'number':
-      return Object.is(expression.value, -0) ? '-0' : String(expression.value);
+      return printNumber(expression.value, expression.float === true);
     case 'boolean':
       return String(expression.value);
     case 'null':
@@ -24,4 +24,14 @@ export function printExpression(expression: Expression): string {
     case 'index':
       return `${printExpression(expression.object)}${expression.optional ? '?' : ''}[${printExpression(expression.index)}]`;
   }
+}
+
+/** A number literal that parses back to the same value and the same float flag. */
+function printNumber(value: number, float: boolean): string {
+  if (Object.is(value, -0)) return float ? '-0.0' : '-0';
+  const text = String(value);
+  if (float) return /[.e]/.test(text) ? text : `${text}.0`;
+  // A whole value that String() writes with an exponent (1e+21) would read back as a float.
+  if (Number.isInteger(value) && text.includes('e')) return BigInt(value).toString();
+  return text;
 }
