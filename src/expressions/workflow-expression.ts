@@ -42,8 +42,29 @@ export function createWorkflowEvaluator(options: EvaluateExpressionOptions = {})
   const limits = resolveWorkflowLimits(options.limits);
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
+  // The function table is built once; the functions read the current evaluation's runtime
+  // through this holder (evaluation is synchronous, so one holder per evaluator is safe).
+  let current: FunctionRuntime = { context: {}, limits, now: fixedNow({}, clock), random, charge: createBudget(limits) };
+  const holder: FunctionRuntime = {
+    get context() {
+      return current.context;
+    },
+    limits,
+    now: () => current.now(),
+    random,
+    charge: (units, call) => current.charge(units, call),
+  };
+  const functions = createWorkflowFunctionTable(holder);
   const evaluateTemplate = (template: Template, context: ExpressionContext = {}): unknown => {
-    const runtime: FunctionRuntime = { context, limits, now: fixedNow(context, clock), random, charge: createBudget(limits) };
+    const previous = current;
+    current = { context, limits, now: fixedNow(context, clock), random, charge: createBudget(limits) };
+    try {
+      return evaluateWith(template);
+    } finally {
+      current = previous;
+    }
+  };
+  const evaluateWith = (template: Template): unknown => {
     const text = (value: unknown): string => {
       try {
         return wdlText(value, limits.maxOutputLength);
@@ -53,7 +74,7 @@ export function createWorkflowEvaluator(options: EvaluateExpressionOptions = {})
       }
     };
     const numberLiteral = (literal: NumberLiteral): unknown => (literal.float === true ? new FloatValue(literal.value) : literal.value);
-    const value = evaluate(template, { functions: createWorkflowFunctionTable(runtime), limits, text, slashPaths: true, numberLiteral });
+    const value = evaluate(template, { functions, limits, text, slashPaths: true, numberLiteral });
     try {
       return toPlainJson(value);
     } catch (error) {

@@ -88,12 +88,12 @@ function multipart(args: Arguments, part: { readonly body: unknown; readonly ind
 /** The functions of this family. */
 export function workflowFunctions(runtime: FunctionRuntime): FunctionFamily {
   const { fn } = definer(runtime);
-  const context = runtime.context;
+  // Read on every call: one table serves every evaluation of an evaluator (its runtime is swapped).
   const actionOf = (args: Arguments): unknown =>
-    required(args, { map: context.actions, name: args.string(0, 'actionName'), what: 'action', hint: ' in this run (it has not run, or the name is misspelled — names use _ for spaces)' });
+    required(args, { map: runtime.context.actions, name: args.string(0, 'actionName'), what: 'action', hint: ' in this run (it has not run, or the name is misspelled — names use _ for spaces)' });
   const triggerOf = (args: Arguments): unknown => {
-    if (context.trigger === undefined) return args.fail('there is no trigger in this evaluation context', 'not-found');
-    return context.trigger;
+    if (runtime.context.trigger === undefined) return args.fail('there is no trigger in this evaluation context', 'not-found');
+    return runtime.context.trigger;
   };
   const triggerBodyOf = (args: Arguments): unknown => member(member(triggerOf(args), 'outputs'), 'body');
   const outputsOf = (args: Arguments) => member(actionOf(args), 'outputs');
@@ -102,11 +102,11 @@ export function workflowFunctions(runtime: FunctionRuntime): FunctionFamily {
   const outputs = fn([1, 1], (args) => outputsOf(args));
   const body = fn([1, 1], (args) => bodyOf(args));
   return {
-    parameters: fn([1, 1], (args) => required(args, { map: context.parameters, name: args.string(0, 'parameterName'), what: 'parameter', hint: ' in the workflow definition' })),
-    variables: fn([1, 1], (args) => required(args, { map: context.variables, name: args.string(0, 'variableName'), what: 'variable', hint: ' (initialize it with an InitializeVariable action first)' })),
+    parameters: fn([1, 1], (args) => required(args, { map: runtime.context.parameters, name: args.string(0, 'parameterName'), what: 'parameter', hint: ' in the workflow definition' })),
+    variables: fn([1, 1], (args) => required(args, { map: runtime.context.variables, name: args.string(0, 'variableName'), what: 'variable', hint: ' (initialize it with an InitializeVariable action first)' })),
     action: fn([0, 0], (args) => {
-      if (context.action === undefined) return args.fail('action() is only available in trackedProperties, a webhook unsubscribe and an Until condition', 'not-found');
-      return context.action;
+      if (runtime.context.action === undefined) return args.fail('action() is only available in trackedProperties, a webhook unsubscribe and an Until condition', 'not-found');
+      return runtime.context.action;
     }),
     actions,
     actionOutputs: outputs,
@@ -123,19 +123,19 @@ export function workflowFunctions(runtime: FunctionRuntime): FunctionFamily {
     triggerFormDataMultiValues: fn([1, 1], (args) => formValues(args, { body: triggerBodyOf(args), key: args.string(0, 'key') })),
     triggerMultipartBody: fn([1, 1], (args) => multipart(args, { body: triggerBodyOf(args), index: args.integer(0, 'index') })),
     item: fn([0, 0], (args) => {
-      if (context.item === undefined) return args.fail('item() is only available inside a For each loop or an array operation (Filter, Select)', 'not-found');
-      return context.item;
+      if (runtime.context.item === undefined) return args.fail('item() is only available inside a For each loop or an array operation (Filter, Select)', 'not-found');
+      return runtime.context.item;
     }),
-    items: fn([1, 1], (args) => required(args, { map: context.items, name: args.string(0, 'loopName'), what: 'loop', hint: ' around this expression (items() names an enclosing For each loop)' })),
-    iterationIndexes: fn([1, 1], (args) => required(args, { map: context.iterationIndexes, name: args.string(0, 'loopName'), what: 'Until loop', hint: ' around this expression' })),
-    result: fn([1, 1], (args) => required(args, { map: context.results, name: args.string(0, 'scopedActionName'), what: 'scope', hint: ' with results in this run (result() names a Scope, For each or Until action that has finished)' })),
+    items: fn([1, 1], (args) => required(args, { map: runtime.context.items, name: args.string(0, 'loopName'), what: 'loop', hint: ' around this expression (items() names an enclosing For each loop)' })),
+    iterationIndexes: fn([1, 1], (args) => required(args, { map: runtime.context.iterationIndexes, name: args.string(0, 'loopName'), what: 'Until loop', hint: ' around this expression' })),
+    result: fn([1, 1], (args) => required(args, { map: runtime.context.results, name: args.string(0, 'scopedActionName'), what: 'scope', hint: ' with results in this run (result() names a Scope, For each or Until action that has finished)' })),
     workflow: fn([0, 0], (args) => {
-      if (context.workflow === undefined) return args.fail('there are no workflow details in this evaluation context', 'not-found');
-      return context.workflow;
+      if (runtime.context.workflow === undefined) return args.fail('there are no workflow details in this evaluation context', 'not-found');
+      return runtime.context.workflow;
     }),
     listCallbackUrl: fn([0, 0], (args) => {
-      if (context.callbackUrl === undefined) return args.fail('listCallbackUrl() is only available in webhook triggers and actions', 'not-found');
-      return context.callbackUrl;
+      if (runtime.context.callbackUrl === undefined) return args.fail('listCallbackUrl() is only available in webhook triggers and actions', 'not-found');
+      return runtime.context.callbackUrl;
     }),
   };
 }

@@ -1,0 +1,42 @@
+/** Documented Logic Apps limits the leaf actions enforce (wdl.md §10), overridable per engine. */
+
+/** Limits of leaf actions and of the helpers for control actions. */
+export interface ActionLimits {
+  /** Variables per workflow run (250). */
+  readonly maxVariables: number;
+  /** Characters of one variable's content — a string's length, other values' JSON text (104,857,600). */
+  readonly maxVariableChars: number;
+  /** Items of an array variable (100,000). */
+  readonly maxArrayVariableItems: number;
+  /** Items a Foreach iterates (100,000). */
+  readonly maxForeachItems: number;
+  /**
+   * Items of the `from` array of Query, Select, Join and Table. Logic Apps documents none (its
+   * limits page points users to Query to filter arrays above the Foreach limit); we bound it with
+   * the expression language's array limit so one action cannot run away.
+   */
+  readonly maxDataOperationItems: number;
+  /** Cases of a Switch (25). */
+  readonly maxSwitchCases: number;
+  /** Characters of the Http action's `uri` (2 KB). */
+  readonly maxHttpUriChars: number;
+  /** Time for one outbound Http attempt in ms (120 s, Consumption). */
+  readonly httpTimeoutMs: number;
+}
+
+/** Logic Apps' documented values (Consumption, multitenant). */
+export const DEFAULT_ACTION_LIMITS: ActionLimits = Object.freeze({
+  maxVariables: 250,
+  maxVariableChars: 104_857_600,
+  maxArrayVariableItems: 100_000,
+  maxForeachItems: 100_000,
+  maxDataOperationItems: 1_000_000,
+  maxSwitchCases: 25,
+  maxHttpUriChars: 2_048,
+  httpTimeoutMs: 120_000,
+});
+
+/** The defaults overridden by `limits`, frozen. */
+export function resolveActionLimits(limits?: Partial<ActionLimits>): ActionLimits {
+  return limits === undefined ? DEFAULT_ACTION_LIMITS : Object.freeze({ ...DEFAULT_ACTION_LIMITS, ...limits });
+}

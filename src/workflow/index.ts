@@ -1,0 +1,70 @@
+/**
+ * Workflow: Logic Apps / Power Automate workflow definitions — loading, validation — and the pure
+ * rules of runs (runAfter, run and scope status, retry policies).
+ */
+export { loadWorkflowDefinition } from './definition/load-workflow-definition.ts';
+export type { LoadWorkflowOptions, LoadedWorkflow } from './definition/load-workflow-definition.ts';
+export { validateWorkflowDefinition } from './definition/validate-workflow-definition.ts';
+export type { ValidateWorkflowOptions } from './definition/checks/check.ts';
+export { STRUCTURE_LIMITS } from './definition/checks/structure.ts';
+export { CONTROL_LIMITS } from './definition/checks/control-actions.ts';
+export { ACTION_TYPES, TRIGGER_TYPES, actionTypeOf, triggerTypeOf } from './definition/action-types.ts';
+export type { ActionShape, ActionTypeInfo, TypeInfo } from './definition/action-types.ts';
+export { connectionReferenceOf } from './definition/connection-references.ts';
+export { expressionSites } from './definition/expression-sites.ts';
+export type { ExpressionSite } from './definition/expression-sites.ts';
+export type {
+  ActionContainer,
+  ActionParent,
+  ConnectionReference,
+  ContainerBranch,
+  DefinitionFormat,
+  ExpressionIssue,
+  ParameterDeclaration,
+  ParameterType,
+  WorkflowAction,
+  WorkflowDefinition,
+  WorkflowTrigger,
+} from './definition/model.ts';
+export { RUN_AFTER_STATUSES, asRunAfterStatus, runAfterStatusOf } from './rules/status.ts';
+export type { ActionStatus, RunAfter, RunAfterStatus, RunStatus, TerminateStatus } from './rules/status.ts';
+export { shouldRun, skipError } from './rules/should-run.ts';
+export type { RunAfterDecision, UnmetCondition } from './rules/should-run.ts';
+export { CONTAINER_FAILED_ERROR, failedBranchEnds, loopStatus, runStatus, scopeStatus } from './rules/aggregate-status.ts';
+export type { FinishedAction, ContainerStatus } from './rules/aggregate-status.ts';
+export { DEFAULT_RETRY_POLICY, RETRY_LIMITS, resolveRetryPolicy } from './rules/retry-policy.ts';
+export type { ResolvedRetryPolicy, RetryPolicy } from './rules/retry-policy.ts';
+export { isRetryableFailure, retryDelay, retryDelays } from './rules/retry-delay.ts';
+export type { RandomSource } from './rules/retry-delay.ts';
+export { formatIsoDuration, parseIsoDuration } from './rules/iso-duration.ts';
+// Leaf action executors (actions/): the engine runs them through the registry.
+export {
+  ActionError,
+  ActionErrorCode,
+  BUILT_IN_ACTION_EXECUTORS,
+  DEFAULT_ACTION_LIMITS,
+  createActionRegistry,
+  createBuiltInActionRegistry,
+  createValueEvaluator,
+  createVariableStore,
+  evaluateCondition,
+  failureOf,
+  foreachItems,
+  historyView,
+  inheritsSecureInputs,
+  outputReferences,
+  secureDataOf,
+  switchCase,
+} from './actions/index.ts';
+export type {
+  ActionContext,
+  ActionExecutor,
+  ActionInput,
+  ActionOutcome,
+  ActionRegistry,
+  HttpPort,
+  OutcomeStatus,
+  ValueEvaluator,
+  VariableStore,
+  VariableType,
+} from './actions/index.ts';
