@@ -9,7 +9,7 @@
 import { isRecord, toJsonText } from '../../../expressions/index.ts';
 import { isPlugboardError } from '../../../core/index.ts';
 import type { ActionExecutor, ActionInput, ActionOutcome, HttpActionRequest, HttpActionResponse, HttpRetryPolicy } from '../contract.ts';
-import { isoDurationToMs } from '../durations.ts';
+import { parseIsoDuration } from '../../rules/iso-duration.ts';
 import { ActionErrorCode, badInput } from '../errors.ts';
 import { headerMap, headerValue } from '../headers.ts';
 import { httpStatusName } from '../http-status.ts';
@@ -241,7 +241,7 @@ function duration(action: ActionInput, member: { readonly policy: Readonly<Recor
   const { policy, name } = member;
   const value = memberOf(policy, name);
   if (value === undefined || value === null) return undefined;
-  const ms = typeof value === 'string' ? isoDurationToMs(value) : undefined;
+  const ms = typeof value === 'string' ? parseIsoDuration(value) : undefined;
   if (ms === undefined || ms < 5 * SECOND || ms > DAY) throw badInput({ action: action.name, input: `retryPolicy.${name}` }, `must be an ISO 8601 duration from PT5S to P1D, such as PT10S${typeof value === 'string' ? ` (got '${value}')` : ''}`);
   return ms;
 }
