@@ -20,6 +20,21 @@ export const StorageErrorCode = {
   ConnectionChanged: 'ConnectionChanged',
   OAuthStateExists: 'OAuthStateExists',
   SecretKeyNotFound: 'SecretKeyNotFound',
+  FlowExists: 'FlowExists',
+  FlowNotFound: 'FlowNotFound',
+  /** A run names a flow version that does not exist. */
+  FlowVersionNotFound: 'FlowVersionNotFound',
+  RunExists: 'RunExists',
+  RunNotFound: 'RunNotFound',
+  /** The run already has a final status (kind `conflict`). */
+  RunAlreadyFinished: 'RunAlreadyFinished',
+  ActionNotFound: 'ActionNotFound',
+  /** The action attempt already has a final status (kind `conflict`). */
+  ActionAlreadyFinished: 'ActionAlreadyFinished',
+  /** Two callers started the same attempt of an action at once (kind `conflict`, retryable). */
+  ActionAttemptConflict: 'ActionAttemptConflict',
+  /** The outer store was used inside `store.transaction(work)` instead of `tx` (a bug in the caller). */
+  StoreCallInsideTransaction: 'StoreCallInsideTransaction',
   /** A value read from the database does not have the shape the schema promises (a bug or tampering). */
   CorruptRow: 'CorruptRow',
   /** The database contradicted an invariant the store relies on (a bug). */

@@ -7,6 +7,9 @@ export { StorageErrorCode } from './errors.ts';
 export { PRINCIPAL_KINDS, PRINCIPAL_ROLES } from './principal-store.ts';
 export { CONNECTION_STATUSES } from './connection-store.ts';
 export { SEALED_COLUMNS } from './sealed-value-store.ts';
+export { FLOW_STATES } from './flow-store.ts';
+export { RUN_STATUSES, UNFINISHED_RUN_STATUSES, FINISHED_RUN_STATUSES } from './run-store.ts';
+export { RUN_BLOB_THRESHOLD_BYTES } from './run-blobs.ts';
 export type {
   Store,
   StoreDriver,
@@ -49,4 +52,35 @@ export type {
   SealedValue,
   SealedPageRange,
   SealedValueStore,
+  StoreTransaction,
+  FlowStore,
+  FlowRecord,
+  FlowState,
+  FlowVersionRecord,
+  FlowWithVersion,
+  FlowVersionInput,
+  CreateFlowInput,
+  FlowPatch,
+  RunStore,
+  RunStatus,
+  UnfinishedRunStatus,
+  FinishedRunStatus,
+  RunSummary,
+  RunRecord,
+  CreateRunInput,
+  FinishRunInput,
+  RunListOptions,
+  RunScanOptions,
+  ActionRecord,
+  ActionAddress,
+  StartActionInput,
+  FinishActionInput,
+  RecordActionInput,
+  JobStore,
+  JobRecord,
+  InsertJobInput,
+  InsertJobResult,
+  ClaimJobsRequest,
+  ReleaseJobInput,
+  FailJobInput,
 } from './store.ts';

@@ -1,5 +1,5 @@
 /** Checks on values passed to store methods, so bad input fails with a message instead of a SQL error. */
-import { UserInputError } from '../core/index.ts';
+import { PlugboardError, UserInputError } from '../core/index.ts';
 import { StorageErrorCode } from './errors.ts';
 
 /** Throws unless `value` is a non-empty string without leading or trailing whitespace. */
@@ -27,4 +27,15 @@ export function requireEpochMs(value: number, field: string): void {
       code: StorageErrorCode.InvalidStoreInput,
     });
   }
+}
+
+/** Returns a value read from the database if it is one of `allowed`; CorruptRow otherwise (the row was written outside Plugboard). */
+export function storedOneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  const found = allowed.find((a) => a === value);
+  if (found === undefined) {
+    throw new PlugboardError(`${what} is "${value}", which the schema does not allow — the row was written outside Plugboard or is corrupt`, {
+      code: StorageErrorCode.CorruptRow,
+    });
+  }
+  return found;
 }

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { PlugboardError, UserInputError, errorMessage } from '../core/index.ts';
 import { openStore } from './open-store.ts';
 import { describePostgresUrl } from './postgres/postgres-config.ts';
-import { defineStoreSuite } from './store.suite.ts';
+import { defineBlobPlacementTest, defineStoreSuite } from './store.suite.ts';
 
 const url = process.env['PLUGBOARD_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const runId = randomBytes(6).toString('hex');
@@ -45,7 +45,7 @@ if (unreachable !== undefined) {
     it('migrates a new schema once when four stores open it at once', async () => {
       const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ driver: 'postgres', url, schema: raceSchema })));
       try {
-        assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 3]);
+        assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 4]);
         assert.ok(stores.every((s) => s.driver === 'postgres'));
         const ids = await Promise.all(stores.map(async (s) => (await s.environments.getByName('default'))?.id));
         assert.equal(new Set(ids).size, 1);
@@ -69,12 +69,30 @@ if (unreachable !== undefined) {
           'connector_versions',
           'connectors',
           'environments',
+          'flow_versions',
+          'flows',
+          'jobs',
           'oauth_apps',
           'oauth_states',
           'plugboard_migrations',
           'principals',
+          'run_actions',
+          'run_blobs',
+          'runs',
           'secret_keys',
         ]);
+      } finally {
+        await client.end();
+      }
+    });
+
+    defineBlobPlacementTest('stores values above 64 KiB in run_blobs, apart from their row', () => openStore({ driver: 'postgres', url, schema: suiteSchema }), async (text, parameters) => {
+      const client = new pg.Client({ connectionString: url, options: `-c search_path=${suiteSchema}` });
+      await client.connect();
+      try {
+        let n = 0;
+        const result = await client.query(text.replace(/\?/g, () => `$${(n += 1)}`), [...parameters]);
+        return result.rows;
       } finally {
         await client.end();
       }

@@ -133,6 +133,99 @@ export interface SecretKeysTable {
   retired_at: number | null;
 }
 
+/** Row of `flows`. */
+export interface FlowsTable {
+  id: string;
+  environment_id: string;
+  name: string;
+  owner_id: string | null;
+  state: string;
+  current_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Row of `flow_versions`. */
+export interface FlowVersionsTable {
+  flow_id: string;
+  version: number;
+  /** JSON text. */
+  definition: string;
+  /** JSON text (an object). */
+  connection_references: string;
+  created_at: number;
+}
+
+/**
+ * Row of `runs`. A JSON value is either inline in its column or, above the blob threshold, in
+ * `run_blobs` with its id in the `…_blob` column (never both).
+ */
+export interface RunsTable {
+  id: string;
+  flow_id: string;
+  flow_version: number;
+  environment_id: string;
+  status: string;
+  trigger_name: string | null;
+  trigger_outputs: string | null;
+  trigger_outputs_blob: string | null;
+  outputs: string | null;
+  outputs_blob: string | null;
+  /** JSON text. */
+  error: string | null;
+  correlation_id: string | null;
+  client_tracking_id: string | null;
+  started_at: number;
+  ended_at: number | null;
+}
+
+/** Row of `run_actions`: one attempt of one action in one loop iteration. */
+export interface RunActionsTable {
+  id: string;
+  run_id: string;
+  name: string;
+  /** `''` outside loops. */
+  iteration_key: string;
+  attempt: number;
+  status: string;
+  inputs: string | null;
+  inputs_blob: string | null;
+  outputs: string | null;
+  outputs_blob: string | null;
+  error: string | null;
+  tracked_properties: string | null;
+  idempotency_key: string;
+  started_at: number;
+  ended_at: number | null;
+}
+
+/** Row of `run_blobs`: a large JSON value of a run or action, stored apart from its row. */
+export interface RunBlobsTable {
+  id: string;
+  run_id: string;
+  /** JSON text. */
+  content: string;
+  /** UTF-8 bytes of `content`. */
+  size: number;
+  created_at: number;
+}
+
+/** Row of `jobs` (the embedded queue). */
+export interface JobsTable {
+  id: string;
+  queue: string;
+  /** JSON text. */
+  payload: string;
+  run_at: number;
+  attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  dedupe_key: string | null;
+  last_error: string | null;
+  failed_at: number | null;
+  created_at: number;
+}
+
 /** Row of `plugboard_migrations`. */
 export interface MigrationsTable {
   version: number;
@@ -152,5 +245,11 @@ export interface Database {
   oauth_apps: OAuthAppsTable;
   oauth_states: OAuthStatesTable;
   secret_keys: SecretKeysTable;
+  flows: FlowsTable;
+  flow_versions: FlowVersionsTable;
+  runs: RunsTable;
+  run_actions: RunActionsTable;
+  run_blobs: RunBlobsTable;
+  jobs: JobsTable;
   plugboard_migrations: MigrationsTable;
 }

@@ -15,7 +15,7 @@ import type { Database } from './schema.ts';
 import { createNodeSqliteDialect } from './sqlite/node-sqlite-dialect.ts';
 import { wrapDatabaseSync } from './sqlite/node-sqlite-database.ts';
 import { openStore } from './open-store.ts';
-import { defineStoreSuite } from './store.suite.ts';
+import { defineBlobPlacementTest, defineStoreSuite } from './store.suite.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'plugboard-sqlite-'));
@@ -30,7 +30,7 @@ describe('SQLite store', () => {
   it('keeps one row per migration across reopen, in WAL mode', async () => {
     const file = newFile();
     const first = await openStore({ driver: 'sqlite', file });
-    assert.deepEqual(first.migrations.appliedNow, [1, 2, 3]);
+    assert.deepEqual(first.migrations.appliedNow, [1, 2, 3, 4]);
     await first.close();
     const second = await openStore({ driver: 'sqlite', file });
     assert.deepEqual(second.migrations.appliedNow, []);
@@ -42,6 +42,7 @@ describe('SQLite store', () => {
         { version: 1, name: 'initial' },
         { version: 2, name: 'connections-and-secrets' },
         { version: 3, name: 'connection-refresh-lease' },
+        { version: 4, name: 'flows-runs-and-jobs' },
       ]);
       assert.equal(raw.prepare('PRAGMA journal_mode').get()?.['journal_mode'], 'wal');
     } finally {
@@ -53,7 +54,7 @@ describe('SQLite store', () => {
     const file = newFile();
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ driver: 'sqlite', file })));
     try {
-      assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 3]);
+      assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 4]);
       const ids = await Promise.all(stores.map(async (s) => (await s.environments.getByName('default'))?.id));
       assert.equal(new Set(ids).size, 1);
       const env = await stores[0]!.environments.create({ name: 'shared' });
@@ -78,7 +79,7 @@ describe('SQLite store', () => {
     );
     const reports: unknown[] = outputs.map((o) => JSON.parse(o.stdout));
     const applied = reports.map((r) => (isChildReport(r) ? r.appliedNow.length : -1));
-    assert.deepEqual(applied.sort(), [0, 0, 0, 3], `unexpected child reports: ${JSON.stringify(reports)}`);
+    assert.deepEqual(applied.sort(), [0, 0, 0, 4], `unexpected child reports: ${JSON.stringify(reports)}`);
     assert.equal(new Set(reports.map((r) => isChildReport(r) && r.defaultEnvironmentId)).size, 1);
   });
 
@@ -92,7 +93,7 @@ describe('SQLite store', () => {
 
     const store = await openStore({ driver: 'sqlite', file });
     try {
-      assert.deepEqual(store.migrations.appliedNow, [2, 3]);
+      assert.deepEqual(store.migrations.appliedNow, [2, 3, 4]);
       const env = await store.environments.getByName('kept');
       assert.equal(env?.id, 'e1');
       const owner = await store.principals.create({ kind: 'user', name: 'upgraded', role: 'maker' });
@@ -117,13 +118,23 @@ describe('SQLite store', () => {
 
     const store = await openStore({ driver: 'sqlite', file });
     try {
-      assert.deepEqual(store.migrations.appliedNow, [3]);
+      assert.deepEqual(store.migrations.appliedNow, [3, 4]);
       assert.equal((await store.connections.get('c1'))?.secretsRevision, 4);
       const now = Date.now();
       assert.equal(await store.connections.acquireRefreshLease('c1', { holder: 'a', nowMs: now, untilMs: now + 1_000 }), true);
       assert.equal(await store.connections.acquireRefreshLease('c1', { holder: 'b', nowMs: now, untilMs: now + 1_000 }), false);
     } finally {
       await store.close();
+    }
+  });
+
+  const blobFile = newFile();
+  defineBlobPlacementTest('stores values above 64 KiB in run_blobs, apart from their row', () => openStore({ driver: 'sqlite', file: blobFile }), async (text, parameters) => {
+    const raw = new DatabaseSync(blobFile, { readOnly: true });
+    try {
+      return raw.prepare(text).all(...parameters).map((row) => ({ ...row }));
+    } finally {
+      raw.close();
     }
   });
 
@@ -156,8 +167,8 @@ describe('SQLite store', () => {
     const a = await openStore({ driver: 'sqlite', memory: true });
     const b = await openStore({ driver: 'sqlite', memory: true });
     try {
-      assert.deepEqual(a.migrations.appliedNow, [1, 2, 3]);
-      assert.deepEqual(b.migrations.appliedNow, [1, 2, 3]);
+      assert.deepEqual(a.migrations.appliedNow, [1, 2, 3, 4]);
+      assert.deepEqual(b.migrations.appliedNow, [1, 2, 3, 4]);
       const envA = await a.environments.create({ name: 'only-in-a' });
       assert.equal(await b.environments.getByName('only-in-a'), undefined);
       const put = await a.connectors.putVersion({ environmentId: envA.id, name: 'm', title: 'M', builtin: true, sourceKind: 'folder', contentHash: 'h', definition: [], issues: [] });

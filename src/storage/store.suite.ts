@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ConflictError, NotFoundError, UserInputError, newId } from '../core/index.ts';
-import type { CreateConnectionInput, PutConnectorVersionInput, Store } from './store.ts';
+import { ConflictError, NotFoundError, PlugboardError, UserInputError, newId } from '../core/index.ts';
+import { RUN_BLOB_THRESHOLD_BYTES } from './run-blobs.ts';
+import type { CreateConnectionInput, CreateFlowInput, PutConnectorVersionInput, RunRecord, RunSummary, Store } from './store.ts';
 
 /**
  * Registers the suite under `name`. `open` must open a store on the same database every time it is
@@ -707,6 +708,517 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
       });
     });
 
+    describe('flows', () => {
+      const newFlowInput = (environmentId: string, overrides: Partial<CreateFlowInput> = {}): CreateFlowInput => ({
+        environmentId,
+        name: unique('flow'),
+        definition: { $schema: 'wdl', triggers: { manual: { type: 'Request' } }, actions: { Ünïcode: { type: 'Compose', inputs: '\u0000' } } },
+        connectionReferences: { office365: { connectionName: 'c1' } },
+        ...overrides,
+      });
+
+      it('creates a flow with version 1 and reads it back by id, by name and by version', async () => {
+        const env = await newEnvironment();
+        const owner = await store.principals.create({ kind: 'user', name: unique('owner'), role: 'maker' });
+        const input = newFlowInput(env.id, { ownerId: owner.id });
+        const created = await store.flows.create(input);
+        assert.equal(created.flow.name, input.name);
+        assert.equal(created.flow.ownerId, owner.id);
+        assert.equal(created.flow.state, 'enabled');
+        assert.equal(created.flow.currentVersion, 1);
+        assert.equal(created.version.version, 1);
+        assert.deepEqual(created.version.definition, input.definition);
+        assert.deepEqual(created.version.connectionReferences, input.connectionReferences);
+        assert.deepEqual(await store.flows.get(created.flow.id), created.flow);
+        assert.deepEqual(await store.flows.getByName(env.id, input.name), created.flow);
+        assert.deepEqual(await store.flows.getVersion(created.flow.id), created.version);
+        assert.deepEqual(await store.flows.getVersion(created.flow.id, 1), created.version);
+        assert.equal(await store.flows.getVersion(created.flow.id, 2), undefined);
+        assert.equal(await store.flows.get(newId()), undefined);
+        const systemFlow = await store.flows.create(newFlowInput(env.id, { state: 'disabled', connectionReferences: undefined }));
+        assert.equal(systemFlow.flow.ownerId, null);
+        assert.equal(systemFlow.flow.state, 'disabled');
+        assert.deepEqual(systemFlow.version.connectionReferences, {});
+      });
+
+      it('refuses a taken name or id, an unknown environment or owner, and a bad state', async () => {
+        const env = await newEnvironment();
+        const other = await newEnvironment();
+        const first = await store.flows.create(newFlowInput(env.id));
+        await assert.rejects(store.flows.create(newFlowInput(env.id, { name: first.flow.name })), (error: unknown) => {
+          assert.ok(error instanceof ConflictError);
+          assert.equal(error.code, 'FlowExists');
+          assert.match(error.message, new RegExp(first.flow.name));
+          return true;
+        });
+        assert.equal((await store.flows.create(newFlowInput(other.id, { name: first.flow.name }))).flow.environmentId, other.id);
+        await assert.rejects(store.flows.create(newFlowInput(env.id, { id: first.flow.id })), ConflictError);
+        await assert.rejects(store.flows.create(newFlowInput(newId())), NotFoundError);
+        await assert.rejects(store.flows.create(newFlowInput(env.id, { ownerId: newId() })), NotFoundError);
+        await assert.rejects(store.flows.create(newFlowInput(env.id, { state: JSON.parse('"paused"') })), UserInputError);
+        await assert.rejects(store.flows.create(newFlowInput(env.id, { connectionReferences: JSON.parse('[]') })), UserInputError);
+      });
+
+      it('numbers concurrent new versions without gaps or duplicates and keeps the old ones', async () => {
+        const env = await newEnvironment();
+        const { flow } = await store.flows.create(newFlowInput(env.id));
+        const added = await Promise.all(Array.from({ length: 5 }, (_, i) => store.flows.addVersion(flow.id, { definition: { i } })));
+        assert.deepEqual(added.map((a) => a.version.version).sort(), [2, 3, 4, 5, 6]);
+        const current = await store.flows.get(flow.id);
+        assert.equal(current?.currentVersion, 6);
+        const latest = await store.flows.getVersion(flow.id);
+        assert.equal(latest?.version, 6);
+        assert.deepEqual(latest?.definition, added.find((a) => a.version.version === 6)?.version.definition);
+        assert.equal((await store.flows.getVersion(flow.id, 1))?.version, 1);
+        await assert.rejects(store.flows.addVersion(newId(), { definition: {} }), NotFoundError);
+      });
+
+      it('renames, disables and lists flows by name; refuses a taken name', async () => {
+        const env = await newEnvironment();
+        const a = await store.flows.create(newFlowInput(env.id, { name: 'b-flow' }));
+        await store.flows.create(newFlowInput(env.id, { name: 'B-flow' }));
+        await store.flows.create(newFlowInput(env.id, { name: 'a-flow' }));
+        const renamed = await store.flows.update(a.flow.id, { name: 'c-flow', state: 'disabled' });
+        assert.equal(renamed.name, 'c-flow');
+        assert.equal(renamed.state, 'disabled');
+        assert.equal(renamed.currentVersion, 1);
+        assert.deepEqual((await store.flows.list(env.id)).map((f) => f.name), ['B-flow', 'a-flow', 'c-flow']);
+        await assert.rejects(store.flows.update(a.flow.id, { name: 'a-flow' }), ConflictError);
+        await assert.rejects(store.flows.update(newId(), { state: 'enabled' }), NotFoundError);
+        assert.equal((await store.flows.update(a.flow.id, { state: 'enabled' })).state, 'enabled');
+      });
+
+      it('deletes a flow with its versions and runs, large values included; the name is free again', async () => {
+        const env = await newEnvironment();
+        const { flow } = await store.flows.create(newFlowInput(env.id));
+        await store.flows.addVersion(flow.id, { definition: { v: 2 } });
+        const run = await store.runs.create({ flowId: flow.id, flowVersion: 2, triggerOutputs: { body: 'x'.repeat(RUN_BLOB_THRESHOLD_BYTES + 1) } });
+        const action = await store.runs.startAction({ runId: run.id, name: 'A', inputs: 'y'.repeat(RUN_BLOB_THRESHOLD_BYTES + 1) });
+        await store.runs.finishAction(action.id, { status: 'Succeeded', outputs: 'z'.repeat(RUN_BLOB_THRESHOLD_BYTES + 1) });
+        assert.equal(await store.flows.delete(flow.id), true);
+        assert.equal(await store.flows.get(flow.id), undefined);
+        assert.equal(await store.flows.getVersion(flow.id, 1), undefined);
+        assert.equal(await store.runs.get(run.id), undefined);
+        assert.deepEqual(await store.runs.listActions(run.id), []);
+        assert.equal(await store.flows.delete(flow.id), false);
+        assert.equal((await store.flows.create(newFlowInput(env.id, { name: flow.name }))).flow.name, flow.name);
+      });
+    });
+
+    describe('runs', () => {
+      const newFlow = async () => (await store.flows.create({ environmentId: (await newEnvironment()).id, name: unique('flow'), definition: { actions: {} } })).flow;
+      const newRun = async () => store.runs.create({ flowId: (await newFlow()).id, flowVersion: 1 });
+
+      it('starts a run of a flow version, in the flow’s environment, with its trigger outputs', async () => {
+        const flow = await newFlow();
+        const triggerOutputs = { headers: { 'Content-Type': 'application/json' }, queries: {}, body: { order: 42, note: 'é\u0000' } };
+        const run = await store.runs.create({ flowId: flow.id, flowVersion: 1, triggerName: 'manual', triggerOutputs, correlationId: 'corr-1', clientTrackingId: 'track-1' });
+        assert.equal(run.status, 'Running');
+        assert.equal(run.environmentId, flow.environmentId);
+        assert.equal(run.flowVersion, 1);
+        assert.equal(run.triggerName, 'manual');
+        assert.deepEqual(run.triggerOutputs, triggerOutputs);
+        assert.equal(run.outputs, null);
+        assert.equal(run.error, null);
+        assert.equal(run.correlationId, 'corr-1');
+        assert.equal(run.clientTrackingId, 'track-1');
+        assert.equal(run.endedAt, null);
+        assert.deepEqual(await store.runs.get(run.id), run);
+        const waiting = await store.runs.create({ flowId: flow.id, flowVersion: 1, status: 'Waiting' });
+        assert.equal(waiting.status, 'Waiting');
+        assert.equal(waiting.triggerOutputs, null);
+        assert.equal(await store.runs.get(newId()), undefined);
+      });
+
+      it('refuses a run of an unknown flow or version, a taken id and a final status at start', async () => {
+        const flow = await newFlow();
+        await assert.rejects(store.runs.create({ flowId: newId(), flowVersion: 1 }), (error: unknown) => error instanceof NotFoundError && error.code === 'FlowNotFound');
+        await assert.rejects(store.runs.create({ flowId: flow.id, flowVersion: 2 }), (error: unknown) => error instanceof NotFoundError && error.code === 'FlowVersionNotFound');
+        const run = await store.runs.create({ flowId: flow.id, flowVersion: 1 });
+        await assert.rejects(store.runs.create({ id: run.id, flowId: flow.id, flowVersion: 1 }), (error: unknown) => error instanceof ConflictError && error.code === 'RunExists');
+        await assert.rejects(store.runs.create({ flowId: flow.id, flowVersion: 1, status: JSON.parse('"Succeeded"') }), UserInputError);
+        await assert.rejects(store.runs.create({ flowId: flow.id, flowVersion: 0 }), UserInputError);
+      });
+
+      it('commits an action’s start and result, and refuses to finish it twice', async () => {
+        const run = await newRun();
+        const started = await store.runs.startAction({ runId: run.id, name: 'Compose', inputs: { a: [1, 2] } });
+        assert.equal(started.status, 'Running');
+        assert.equal(started.attempt, 1);
+        assert.equal(started.iterationKey, '');
+        assert.equal(started.idempotencyKey, `${run.id}/Compose`);
+        assert.deepEqual(started.inputs, { a: [1, 2] });
+        assert.equal(started.outputs, null);
+        assert.equal(started.endedAt, null);
+        const finished = await store.runs.finishAction(started.id, { status: 'Succeeded', outputs: { body: 'ok' }, trackedProperties: { orderId: 42 } });
+        assert.equal(finished.status, 'Succeeded');
+        assert.deepEqual(finished.inputs, { a: [1, 2] });
+        assert.deepEqual(finished.outputs, { body: 'ok' });
+        assert.deepEqual(finished.trackedProperties, { orderId: 42 });
+        assert.equal(finished.error, null);
+        assert.ok(finished.endedAt !== null && finished.endedAt >= finished.startedAt);
+        assert.deepEqual(await store.runs.getAction(started.id), finished);
+        assert.deepEqual(await store.runs.listActions(run.id), [finished]);
+        await assert.rejects(store.runs.finishAction(started.id, { status: 'Failed' }), (error: unknown) => error instanceof ConflictError && error.code === 'ActionAlreadyFinished');
+        await assert.rejects(store.runs.finishAction(newId(), { status: 'Failed' }), NotFoundError);
+        await assert.rejects(store.runs.finishAction(started.id, { status: JSON.parse('"Running"') }), UserInputError);
+        await assert.rejects(store.runs.startAction({ runId: newId(), name: 'X' }), (error: unknown) => error instanceof NotFoundError && error.code === 'RunNotFound');
+      });
+
+      it('records a restarted action as attempt 2 with the same idempotency key, closing attempt 1 as Aborted', async () => {
+        const run = await newRun();
+        const first = await store.runs.startAction({ runId: run.id, name: 'Call_API', iterationKey: 'Foreach_1[3]', inputs: { n: 1 } });
+        // The process dies here; after restart the engine starts the in-flight action again.
+        const second = await store.runs.startAction({ runId: run.id, name: 'Call_API', iterationKey: 'Foreach_1[3]', inputs: { n: 1 } });
+        assert.equal(second.attempt, 2);
+        assert.equal(second.idempotencyKey, first.idempotencyKey);
+        assert.equal(first.idempotencyKey, `${run.id}/Foreach_1[3]/Call_API`);
+        const closed = await store.runs.getAction(first.id);
+        assert.equal(closed?.status, 'Aborted');
+        assert.ok(closed?.endedAt !== null);
+        assert.match(JSON.stringify(closed?.error), /"code":"AttemptAbandoned"/);
+        await store.runs.finishAction(second.id, { status: 'Failed', error: { code: 'BadGateway', message: 'upstream said 502' } });
+        const third = await store.runs.startAction({ runId: run.id, name: 'Call_API', iterationKey: 'Foreach_1[3]', idempotencyKey: 'custom-key' });
+        assert.equal(third.attempt, 3);
+        assert.equal(third.idempotencyKey, 'custom-key');
+        assert.equal((await store.runs.getAction(second.id))?.status, 'Failed', 'a finished attempt is not touched by a new one');
+        const other = await store.runs.startAction({ runId: run.id, name: 'Call_API', iterationKey: 'Foreach_1[4]' });
+        assert.equal(other.attempt, 1, 'attempts count per iteration');
+      });
+
+      it('never numbers two attempts of one action alike when they start concurrently', async () => {
+        const run = await newRun();
+        const results = await Promise.allSettled(Array.from({ length: 6 }, () => store.runs.startAction({ runId: run.id, name: 'Raced' })));
+        for (const result of results) {
+          if (result.status === 'rejected') {
+            assert.ok(result.reason instanceof ConflictError && result.reason.code === 'ActionAttemptConflict', `unexpected ${String(result.reason)}`);
+            assert.equal(result.reason.retryable, true);
+          }
+        }
+        const actions = await store.runs.listActions(run.id);
+        assert.ok(actions.length >= 1);
+        assert.equal(new Set(actions.map((a) => a.attempt)).size, actions.length, 'duplicate attempt numbers');
+        assert.equal(actions.filter((a) => a.status === 'Running').length, 1, 'exactly one attempt may be in flight');
+      });
+
+      it('stores large trigger outputs, inputs and outputs apart and returns them unchanged', async () => {
+        const flow = await newFlow();
+        const big = (seed: string) => ({ seed, text: `${seed}é😀`.repeat(Math.ceil(RUN_BLOB_THRESHOLD_BYTES / 4)), list: Array.from({ length: 100 }, (_, i) => ({ i })) });
+        const run = await store.runs.create({ flowId: flow.id, flowVersion: 1, triggerOutputs: big('trigger') });
+        assert.deepEqual(run.triggerOutputs, big('trigger'));
+        const started = await store.runs.startAction({ runId: run.id, name: 'Big', inputs: big('in') });
+        assert.deepEqual(started.inputs, big('in'));
+        const finished = await store.runs.finishAction(started.id, { status: 'Succeeded', inputs: big('in2'), outputs: big('out') });
+        assert.deepEqual(finished.inputs, big('in2'));
+        assert.deepEqual(finished.outputs, big('out'));
+        const small = await store.runs.recordAction({ runId: run.id, name: 'Small', status: 'Succeeded', outputs: 'tiny' });
+        assert.equal(small.outputs, 'tiny');
+        await store.runs.finish(run.id, { status: 'Succeeded', outputs: big('run') });
+        const read = await store.runs.get(run.id);
+        assert.deepEqual(read?.triggerOutputs, big('trigger'));
+        assert.deepEqual(read?.outputs, big('run'));
+        const actions = await store.runs.listActions(run.id);
+        assert.deepEqual(actions.find((a) => a.name === 'Big')?.outputs, big('out'));
+        assert.deepEqual(actions.find((a) => a.name === 'Big')?.inputs, big('in2'));
+      });
+
+      it('lists every attempt of a run in start order, and iterations separately', async () => {
+        const run = await newRun();
+        const a = await store.runs.recordAction({ runId: run.id, name: 'Init', status: 'Succeeded' });
+        const iterations = [];
+        for (let i = 0; i < 3; i += 1) iterations.push(await store.runs.startAction({ runId: run.id, name: 'Step', iterationKey: `Loop[${i}]` }));
+        const skipped = await store.runs.recordAction({ runId: run.id, name: 'Never', status: 'Skipped' });
+        assert.equal(skipped.endedAt, skipped.startedAt);
+        const listed = await store.runs.listActions(run.id);
+        assert.deepEqual(listed.map((x) => x.id).sort(), [a.id, ...iterations.map((x) => x.id), skipped.id].sort());
+        const startedAts = listed.map((x) => x.startedAt);
+        assert.deepEqual(startedAts, [...startedAts].sort((x, y) => x - y));
+        assert.ok(listed.every((x) => x.attempt === 1));
+      });
+
+      it('finishes a run once; a finished run starts no action but may still record final ones', async () => {
+        const run = await newRun();
+        const inFlight = await store.runs.startAction({ runId: run.id, name: 'Slow' });
+        const finished = await store.runs.finish(run.id, { status: 'Cancelled', error: { code: 'Terminated', message: 'Terminate action' } });
+        assert.equal(finished.status, 'Cancelled');
+        assert.deepEqual(finished.error, { code: 'Terminated', message: 'Terminate action' });
+        assert.ok(finished.endedAt !== null);
+        await assert.rejects(store.runs.finish(run.id, { status: 'Succeeded' }), (error: unknown) => error instanceof ConflictError && error.code === 'RunAlreadyFinished');
+        await assert.rejects(store.runs.setStatus(run.id, 'Running'), ConflictError);
+        await assert.rejects(store.runs.startAction({ runId: run.id, name: 'Late' }), (error: unknown) => error instanceof ConflictError && error.code === 'RunAlreadyFinished');
+        assert.equal((await store.runs.finishAction(inFlight.id, { status: 'Cancelled' })).status, 'Cancelled');
+        assert.equal((await store.runs.recordAction({ runId: run.id, name: 'After', status: 'Skipped' })).status, 'Skipped');
+        await assert.rejects(store.runs.finish(newId(), { status: 'Failed' }), NotFoundError);
+        await assert.rejects(store.runs.finish(run.id, { status: JSON.parse('"Waiting"') }), UserInputError);
+      });
+
+      it('moves an unfinished run between Running and Waiting', async () => {
+        const run = await newRun();
+        assert.equal((await store.runs.setStatus(run.id, 'Waiting')).status, 'Waiting');
+        assert.equal((await store.runs.get(run.id))?.status, 'Waiting');
+        assert.equal((await store.runs.setStatus(run.id, 'Running')).status, 'Running');
+        await assert.rejects(store.runs.setStatus(newId(), 'Running'), NotFoundError);
+      });
+
+      it('lists a flow’s runs newest first, page by page', async () => {
+        const flow = await newFlow();
+        const created = [];
+        for (let i = 0; i < 5; i += 1) created.push(await store.runs.create({ flowId: flow.id, flowVersion: 1 }));
+        const all = await store.runs.listForFlow(flow.id, { limit: 100 });
+        assert.deepEqual(all.map((r) => r.id).sort(), created.map((r) => r.id).sort());
+        const startedAts = all.map((r) => r.startedAt);
+        assert.deepEqual(startedAts, [...startedAts].sort((x, y) => y - x));
+        const paged = [];
+        let after: RunSummary | undefined;
+        for (;;) {
+          const page = await store.runs.listForFlow(flow.id, { limit: 2, ...(after === undefined ? {} : { after }) });
+          paged.push(...page);
+          if (page.length < 2) break;
+          after = page[page.length - 1];
+        }
+        assert.deepEqual(paged.map((r) => r.id), all.map((r) => r.id));
+        assert.deepEqual(await store.runs.listForFlow(newId()), []);
+        await assert.rejects(store.runs.listForFlow(flow.id, { limit: 0 }), UserInputError);
+      });
+
+      it('finds unfinished runs, and those with an action in flight, for resuming after a crash', async () => {
+        const done = await newRun();
+        await store.runs.finish(done.id, { status: 'Succeeded' });
+        const idle = await newRun();
+        const idleAction = await store.runs.startAction({ runId: idle.id, name: 'A' });
+        await store.runs.finishAction(idleAction.id, { status: 'Succeeded' });
+        const busy = await newRun();
+        await store.runs.startAction({ runId: busy.id, name: 'A' });
+        const waiting = await newRun();
+        await store.runs.startAction({ runId: waiting.id, name: 'Approval', status: 'Waiting' });
+
+        const scanAll = async (scan: (options: { limit: number; afterId?: string }) => Promise<readonly RunSummary[]>) => {
+          const ids: string[] = [];
+          let afterId: string | undefined;
+          for (;;) {
+            const page = await scan({ limit: 3, ...(afterId === undefined ? {} : { afterId }) });
+            ids.push(...page.map((r) => r.id));
+            if (page.length < 3) return ids;
+            afterId = page[page.length - 1]?.id;
+          }
+        };
+        const unfinished = await scanAll((o) => store.runs.listUnfinished(o));
+        assert.equal(new Set(unfinished).size, unfinished.length, 'a scan returned a run twice');
+        assert.ok(!unfinished.includes(done.id));
+        for (const run of [idle, busy, waiting]) assert.ok(unfinished.includes(run.id), `unfinished run ${run.id} missing`);
+        const inFlight = await scanAll((o) => store.runs.listWithUnfinishedActions(o));
+        assert.ok(inFlight.includes(busy.id) && inFlight.includes(waiting.id));
+        assert.ok(!inFlight.includes(idle.id) && !inFlight.includes(done.id));
+      });
+
+      it('refuses values with no JSON form and malformed action addresses', async () => {
+        const run = await newRun();
+        await assert.rejects(store.runs.startAction({ runId: run.id, name: 'Bad', inputs: 10n }), UserInputError);
+        await assert.rejects(store.runs.startAction({ runId: run.id, name: ' padded' }), UserInputError);
+        await assert.rejects(store.runs.startAction({ runId: run.id, name: 'X', status: JSON.parse('"Succeeded"') }), UserInputError);
+        await assert.rejects(store.runs.listUnfinished({ limit: 5000 }), UserInputError);
+        assert.deepEqual(await store.runs.listActions(run.id), [], 'a refused start leaves nothing behind');
+      });
+    });
+
+    describe('jobs', () => {
+      const newQueue = () => unique('q');
+      const claimOne = async (queue: string, holder: string, nowMs: number, lockMs = 30_000) =>
+        store.jobs.claim({ queue, holder, nowMs, lockUntilMs: nowMs + lockMs, limit: 1 });
+
+      it('claims a due job once, locked, and completes it only for its holder', async () => {
+        const queue = newQueue();
+        const now = Date.now();
+        const { id, created } = await store.jobs.insert({ queue, payload: { runId: 'r1', nested: [1, 'é'] }, runAt: now });
+        assert.equal(created, true);
+        const [claimed] = await claimOne(queue, 'worker-a', now);
+        assert.equal(claimed?.id, id);
+        assert.equal(claimed?.attempts, 1);
+        assert.equal(claimed?.lockedBy, 'worker-a');
+        assert.equal(claimed?.lockedUntil, now + 30_000);
+        assert.deepEqual(claimed?.payload, { runId: 'r1', nested: [1, 'é'] });
+        assert.deepEqual(await claimOne(queue, 'worker-b', now + 1_000), [], 'a locked job was claimed again');
+        assert.equal(await store.jobs.complete(id, 'worker-b'), false);
+        assert.equal(await store.jobs.countLive(queue), 1);
+        assert.equal(await store.jobs.complete(id, 'worker-a'), true);
+        assert.equal(await store.jobs.get(id), undefined);
+        assert.equal(await store.jobs.countLive(queue), 0);
+      });
+
+      it('gives a job whose lock lapsed to the next claimer as attempt 2; the old holder can no longer touch it', async () => {
+        const queue = newQueue();
+        const now = Date.now();
+        const { id } = await store.jobs.insert({ queue, payload: null, runAt: now });
+        await claimOne(queue, 'dead-worker', now, 1_000);
+        assert.equal(await store.jobs.extendLock(id, 'dead-worker', now + 500), true);
+        const [again] = await claimOne(queue, 'new-worker', now + 1_000);
+        assert.equal(again?.id, id);
+        assert.equal(again?.attempts, 2);
+        assert.equal(await store.jobs.extendLock(id, 'dead-worker', now + 60_000), false);
+        assert.equal(await store.jobs.release(id, 'dead-worker', { runAt: now, error: 'x' }), false);
+        assert.equal(await store.jobs.fail(id, 'dead-worker', { nowMs: now, error: 'x' }), false);
+        assert.equal(await store.jobs.complete(id, 'dead-worker'), false);
+        assert.equal(await store.jobs.extendLock(id, 'new-worker', now + 60_000), true);
+        assert.deepEqual(await claimOne(queue, 'third', now + 30_000), [], 'an extended lock still holds');
+        assert.equal(await store.jobs.complete(id, 'new-worker'), true);
+      });
+
+      it('claims nothing before runAt, then the oldest due jobs first, up to the limit', async () => {
+        const queue = newQueue();
+        const now = Date.now();
+        const late = await store.jobs.insert({ queue, payload: 'late', runAt: now + 10_000 });
+        const second = await store.jobs.insert({ queue, payload: 'second', runAt: now - 1_000 });
+        const first = await store.jobs.insert({ queue, payload: 'first', runAt: now - 2_000 });
+        const other = newQueue();
+        await store.jobs.insert({ queue: other, payload: 'other queue', runAt: now - 5_000 });
+        const claimed = await store.jobs.claim({ queue, holder: 'h', nowMs: now, lockUntilMs: now + 60_000, limit: 5 });
+        assert.deepEqual(claimed.map((j) => j.id), [first.id, second.id]);
+        const [due] = await claimOne(queue, 'h2', now + 10_000);
+        assert.equal(due?.id, late.id);
+        await assert.rejects(store.jobs.claim({ queue, holder: 'h', nowMs: now, lockUntilMs: now + 1, limit: 0 }), UserInputError);
+      });
+
+      it('keeps one live job per key: a duplicate returns the existing id until the job completes or fails', async () => {
+        const queue = newQueue();
+        const now = Date.now();
+        const first = await store.jobs.insert({ queue, payload: 1, runAt: now, key: 'run-1' });
+        const duplicate = await store.jobs.insert({ queue, payload: 2, runAt: now, key: 'run-1' });
+        assert.deepEqual(duplicate, { id: first.id, created: false });
+        assert.equal((await store.jobs.insert({ queue: newQueue(), payload: 3, runAt: now, key: 'run-1' })).created, true, 'keys are per queue');
+        assert.equal((await store.jobs.insert({ queue, payload: 4, runAt: now })).created, true);
+        assert.equal((await store.jobs.insert({ queue, payload: 5, runAt: now })).created, true, 'jobs without a key never deduplicate');
+        const claimed = await store.jobs.claim({ queue, holder: 'h', nowMs: now, lockUntilMs: now + 1000, limit: 10 });
+        assert.equal((await store.jobs.insert({ queue, payload: 6, runAt: now, key: 'run-1' })).created, false, 'a running job keeps its key');
+        assert.equal(await store.jobs.fail(first.id, 'h', { nowMs: now, error: 'gave up' }), true);
+        const afterFailure = await store.jobs.insert({ queue, payload: 7, runAt: now, key: 'run-1' });
+        assert.equal(afterFailure.created, true, 'a dead job frees its key');
+        assert.equal(claimed.length, 3);
+        const concurrent = await Promise.all(Array.from({ length: 5 }, (_, i) => store.jobs.insert({ queue, payload: i, runAt: now, key: 'same' })));
+        assert.equal(concurrent.filter((r) => r.created).length, 1);
+        assert.equal(new Set(concurrent.map((r) => r.id)).size, 1);
+      });
+
+      it('releases a failed attempt for later and keeps a given-up job as a dead letter', async () => {
+        const queue = newQueue();
+        const now = Date.now();
+        const { id } = await store.jobs.insert({ queue, payload: {}, runAt: now });
+        await claimOne(queue, 'h', now);
+        assert.equal(await store.jobs.release(id, 'h', { runAt: now + 5_000, error: 'boom' }), true);
+        const released = await store.jobs.get(id);
+        assert.equal(released?.lockedBy, null);
+        assert.equal(released?.runAt, now + 5_000);
+        assert.equal(released?.lastError, 'boom');
+        assert.deepEqual(await claimOne(queue, 'h', now + 4_999), []);
+        const [retried] = await claimOne(queue, 'h2', now + 5_000);
+        assert.equal(retried?.attempts, 2);
+        assert.equal(await store.jobs.fail(id, 'h2', { nowMs: now + 6_000, error: 'x'.repeat(10_000) }), true);
+        assert.deepEqual(await claimOne(queue, 'h3', now + 1_000_000), [], 'a dead letter was claimed');
+        const [dead] = await store.jobs.listFailed(queue, 10);
+        assert.equal(dead?.id, id);
+        assert.equal(dead?.failedAt, now + 6_000);
+        assert.ok((dead?.lastError?.length ?? 0) <= 4000, 'long errors are cut');
+        assert.equal(await store.jobs.countLive(queue), 0);
+      });
+
+      it('never hands one job to two of many concurrent claimers', async () => {
+        const queue = newQueue();
+        const now = Date.now();
+        const inserted = await Promise.all(Array.from({ length: 20 }, (_, i) => store.jobs.insert({ queue, payload: i, runAt: now })));
+        const claims = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.jobs.claim({ queue, holder: `h${i}`, nowMs: now, lockUntilMs: now + 60_000, limit: 3 })),
+        );
+        const ids = claims.flat().map((j) => j.id);
+        assert.equal(new Set(ids).size, ids.length, 'a job was claimed twice');
+        assert.equal(ids.length, 20);
+        assert.deepEqual([...ids].sort(), inserted.map((j) => j.id).sort());
+        assert.ok(claims.every((c) => c.length <= 3));
+      });
+
+      it('refuses a payload with no JSON form and a blank queue name', async () => {
+        await assert.rejects(store.jobs.insert({ queue: newQueue(), payload: () => 1, runAt: Date.now() }), UserInputError);
+        await assert.rejects(store.jobs.insert({ queue: '', payload: 1, runAt: Date.now() }), UserInputError);
+        await assert.rejects(store.jobs.insert({ queue: newQueue(), payload: 1, runAt: -1 }), UserInputError);
+      });
+    });
+
+    describe('transactions', () => {
+      const newFlow = async () => (await store.flows.create({ environmentId: (await newEnvironment()).id, name: unique('flow'), definition: {} })).flow;
+
+      it('commits an action result and the job it causes together, then runs afterCommit callbacks', async () => {
+        const flow = await newFlow();
+        const run = await store.runs.create({ flowId: flow.id, flowVersion: 1 });
+        const action = await store.runs.startAction({ runId: run.id, name: 'A' });
+        const queue = unique('q');
+        const events: string[] = [];
+        let txDriver = '';
+        const jobId = await store.transaction(async (tx) => {
+          txDriver = tx.driver;
+          await tx.runs.finishAction(action.id, { status: 'Succeeded', outputs: 1 });
+          const job = await tx.jobs.insert({ queue, payload: { runId: run.id, next: 'B' }, runAt: Date.now() });
+          tx.afterCommit(() => events.push('committed'));
+          events.push('work done');
+          return job.id;
+        });
+        assert.deepEqual(events, ['work done', 'committed']);
+        assert.equal((await store.runs.getAction(action.id))?.status, 'Succeeded');
+        assert.deepEqual((await store.jobs.get(jobId))?.payload, { runId: run.id, next: 'B' });
+        assert.equal(txDriver, store.driver);
+      });
+
+      it('refuses the outer store inside a transaction instead of waiting for it forever', async () => {
+        const flow = await newFlow();
+        const run = await store.runs.create({ flowId: flow.id, flowVersion: 1 });
+        const insideTransaction = (error: unknown) => error instanceof PlugboardError && error.code === 'StoreCallInsideTransaction';
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            assert.equal((await tx.runs.get(run.id))?.id, run.id);
+            await store.runs.get(run.id);
+          }),
+          insideTransaction,
+        );
+        await assert.rejects(store.transaction(() => store.runs.startAction({ runId: run.id, name: 'A' })), insideTransaction);
+        await assert.rejects(store.transaction(() => store.environments.list()), insideTransaction);
+        await assert.rejects(store.transaction(() => store.transaction(async () => 'nested')), insideTransaction);
+        assert.deepEqual(await store.runs.listActions(run.id), [], 'a refused call left changes behind');
+        // Work started inside the transaction that continues after it ended may use the outer store.
+        let release: () => void = () => undefined;
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let later: Promise<RunRecord | undefined> = Promise.resolve(undefined);
+        await store.transaction(async () => {
+          later = released.then(() => store.runs.get(run.id));
+        });
+        release();
+        assert.equal((await later)?.id, run.id);
+      });
+
+      it('rolls back every change, blobs included, when the work throws, and rethrows', async () => {
+        const flow = await newFlow();
+        const queue = unique('q');
+        const events: string[] = [];
+        let runId = '';
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            const run = await tx.runs.create({ flowId: flow.id, flowVersion: 1, triggerOutputs: 'x'.repeat(RUN_BLOB_THRESHOLD_BYTES + 10) });
+            runId = run.id;
+            await tx.runs.startAction({ runId: run.id, name: 'A' });
+            await tx.jobs.insert({ queue, payload: {}, runAt: Date.now() });
+            await tx.flows.addVersion(flow.id, { definition: { v: 2 } });
+            tx.afterCommit(() => events.push('committed'));
+            throw new Error('engine crashed mid-transaction');
+          }),
+          /engine crashed mid-transaction/,
+        );
+        assert.deepEqual(events, []);
+        assert.equal(await store.runs.get(runId), undefined);
+        assert.equal(await store.jobs.countLive(queue), 0);
+        assert.equal((await store.flows.get(flow.id))?.currentVersion, 1);
+        // The store is still usable after a rollback.
+        assert.equal((await store.runs.create({ flowId: flow.id, flowVersion: 1 })).status, 'Running');
+      });
+    });
+
     describe('reopening', () => {
       it('keeps the data and does not apply migrations again', async () => {
         const env = await newEnvironment();
@@ -723,5 +1235,44 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
         }
       });
     });
+  });
+}
+
+/** Reads raw rows with positional `?` parameters (each driver test supplies one). */
+export type RawQuery = (text: string, parameters: readonly string[]) => Promise<ReadonlyArray<Record<string, unknown>>>;
+
+/**
+ * Checks where the run store puts large values — the port hides it, so this reads the tables
+ * directly: a value whose JSON is one byte over {@link RUN_BLOB_THRESHOLD_BYTES} goes to
+ * `run_blobs`, one exactly at the threshold stays in its row.
+ */
+export function defineBlobPlacementTest(name: string, open: () => Promise<Store>, query: RawQuery): void {
+  it(name, async () => {
+    const store = await open();
+    let runId = '';
+    let actionId = '';
+    try {
+      const env = await store.environments.create({ name: `blobs-${newId().slice(0, 8)}` });
+      const { flow } = await store.flows.create({ environmentId: env.id, name: 'blobs', definition: {} });
+      // JSON adds two quote characters to a string.
+      const run = await store.runs.create({ flowId: flow.id, flowVersion: 1, triggerOutputs: 'x'.repeat(RUN_BLOB_THRESHOLD_BYTES - 1) });
+      const action = await store.runs.recordAction({ runId: run.id, name: 'A', status: 'Succeeded', inputs: 'small', outputs: 'y'.repeat(RUN_BLOB_THRESHOLD_BYTES - 2) });
+      runId = run.id;
+      actionId = action.id;
+    } finally {
+      await store.close();
+    }
+    const [runRow] = await query('select trigger_outputs, trigger_outputs_blob from runs where id = ?', [runId]);
+    assert.equal(runRow?.['trigger_outputs'], null, 'a value over the threshold stayed in the run row');
+    const blobId = runRow?.['trigger_outputs_blob'];
+    assert.equal(typeof blobId, 'string');
+    const [blob] = await query('select run_id, size from run_blobs where id = ?', [String(blobId)]);
+    assert.equal(blob?.['run_id'], runId);
+    assert.equal(Number(blob?.['size']), RUN_BLOB_THRESHOLD_BYTES + 1);
+    const [actionRow] = await query('select inputs, outputs, inputs_blob, outputs_blob from run_actions where id = ?', [actionId]);
+    assert.equal(actionRow?.['inputs'], '"small"');
+    assert.equal(String(actionRow?.['outputs']).length, RUN_BLOB_THRESHOLD_BYTES, 'a value at the threshold left its row');
+    assert.equal(actionRow?.['inputs_blob'], null);
+    assert.equal(actionRow?.['outputs_blob'], null);
   });
 }

@@ -446,6 +446,382 @@ export interface SealedValueStore {
   replace(current: SealedValue, next: string): Promise<boolean>;
 }
 
+/** Whether a flow's triggers fire. */
+export type FlowState = 'enabled' | 'disabled';
+
+/** A workflow in an environment; its definitions live in versions. */
+export interface FlowRecord {
+  readonly id: string;
+  readonly environmentId: string;
+  /** Unique per environment, case-sensitive. */
+  readonly name: string;
+  /** The principal who created it; null when the system did (e.g. `plugboard flow run`). */
+  readonly ownerId: string | null;
+  readonly state: FlowState;
+  /** The version new runs use: 1, 2, 3… (the highest one). */
+  readonly currentVersion: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** One immutable version of a flow's definition. Runs point at the version they started with. */
+export interface FlowVersionRecord {
+  readonly flowId: string;
+  /** 1, 2, 3… per flow, without gaps or duplicates. */
+  readonly version: number;
+  /** The workflow definition (any JSON), stored byte for byte. */
+  readonly definition: unknown;
+  /** The flow's connection references (a JSON object, `{}` when none). */
+  readonly connectionReferences: Readonly<Record<string, unknown>>;
+  readonly createdAt: number;
+}
+
+/** A flow with one of its versions. */
+export interface FlowWithVersion {
+  readonly flow: FlowRecord;
+  readonly version: FlowVersionRecord;
+}
+
+/** The content of a new flow version. */
+export interface FlowVersionInput {
+  /** Any JSON value; storage does not validate definitions. */
+  readonly definition: unknown;
+  /** A JSON object; defaults to `{}`. */
+  readonly connectionReferences?: Readonly<Record<string, unknown>>;
+}
+
+/** Input of {@link FlowStore.create}. */
+export interface CreateFlowInput extends FlowVersionInput {
+  /** Defaults to a new UUID. */
+  readonly id?: string;
+  readonly environmentId: string;
+  readonly name: string;
+  readonly ownerId?: string | null;
+  /** Defaults to `enabled`. */
+  readonly state?: FlowState;
+}
+
+/** Changes of {@link FlowStore.update}; absent fields stay as they are. */
+export interface FlowPatch {
+  readonly name?: string;
+  readonly state?: FlowState;
+}
+
+/** Flows and their versions. */
+export interface FlowStore {
+  /** Creates a flow with version 1 in one transaction; ConflictError when the name or id is taken, NotFoundError for an unknown environment or owner. */
+  create(input: CreateFlowInput): Promise<FlowWithVersion>;
+  /** The flow with this id, if any. */
+  get(id: string): Promise<FlowRecord | undefined>;
+  /** The flow with this exact name in the environment, if any. */
+  getByName(environmentId: string, name: string): Promise<FlowRecord | undefined>;
+  /** A version of a flow (the current one when `version` is omitted), if both exist. */
+  getVersion(flowId: string, version?: number): Promise<FlowVersionRecord | undefined>;
+  /** The environment's flows, sorted by name (code-unit order). */
+  list(environmentId: string): Promise<readonly FlowRecord[]>;
+  /** Stores version current+1 and makes it current; concurrent calls never produce gaps or duplicates. NotFoundError if the flow is missing. */
+  addVersion(flowId: string, input: FlowVersionInput): Promise<FlowWithVersion>;
+  /** Renames or enables/disables; NotFoundError if missing, ConflictError when the new name is taken. */
+  update(id: string, patch: FlowPatch): Promise<FlowRecord>;
+  /**
+   * Deletes a flow with its versions and all its runs (actions and blobs included); false if it did
+   * not exist. Jobs that name one of its runs stay queued: their handlers must accept a missing run.
+   */
+  delete(id: string): Promise<boolean>;
+}
+
+/**
+ * The status of a run or an action, with the names Logic Apps uses. `Running` and `Waiting` are
+ * unfinished; every other status is final. `Aborted` marks an attempt that the process running it
+ * did not finish (it crashed or lost its job lock); the action was started again as a new attempt.
+ */
+export type RunStatus = 'Running' | 'Waiting' | 'Succeeded' | 'Failed' | 'Cancelled' | 'Skipped' | 'TimedOut' | 'Aborted';
+
+/** A status a run or an action can still leave. */
+export type UnfinishedRunStatus = 'Running' | 'Waiting';
+
+/** A final status. */
+export type FinishedRunStatus = Exclude<RunStatus, UnfinishedRunStatus>;
+
+/** A run without its potentially large trigger outputs and outputs (for listings). */
+export interface RunSummary {
+  readonly id: string;
+  readonly flowId: string;
+  /** The flow version the run executes; it never changes during the run. */
+  readonly flowVersion: number;
+  readonly environmentId: string;
+  readonly status: RunStatus;
+  /** The name of the trigger that started the run, if recorded. */
+  readonly triggerName: string | null;
+  /** Why the run failed (any JSON, typically `{ code, message }`); null otherwise. */
+  readonly error: unknown;
+  /** Correlates the run with the request that caused it (e.g. `x-ms-workflow-run-id` of a parent). */
+  readonly correlationId: string | null;
+  /** The caller-supplied tracking id (`x-ms-client-tracking-id`), if any. */
+  readonly clientTrackingId: string | null;
+  readonly startedAt: number;
+  /** Set when the run reaches a final status. */
+  readonly endedAt: number | null;
+}
+
+/** A run with its trigger outputs and outputs (read from blobs when they were stored apart). */
+export interface RunRecord extends RunSummary {
+  /** The trigger's outputs (`{ headers, queries, body }` for a Request trigger); null when none. */
+  readonly triggerOutputs: unknown;
+  /** The definition's `outputs` section, evaluated at the end; null until then. */
+  readonly outputs: unknown;
+}
+
+/** Input of {@link RunStore.create}. */
+export interface CreateRunInput {
+  /** Defaults to a new UUID. */
+  readonly id?: string;
+  readonly flowId: string;
+  /** Must be an existing version of the flow. */
+  readonly flowVersion: number;
+  /** Defaults to `Running`; `Waiting` for a run queued behind a concurrency limit. */
+  readonly status?: UnfinishedRunStatus;
+  readonly triggerName?: string | null;
+  /** Any JSON; stored apart from the row above {@link RUN_BLOB_THRESHOLD_BYTES}. */
+  readonly triggerOutputs?: unknown;
+  readonly correlationId?: string | null;
+  readonly clientTrackingId?: string | null;
+}
+
+/** Input of {@link RunStore.finish}. */
+export interface FinishRunInput {
+  readonly status: FinishedRunStatus;
+  /** Any JSON (typically `{ code, message }`). */
+  readonly error?: unknown;
+  /** The evaluated `outputs` section; stored apart above the blob threshold. */
+  readonly outputs?: unknown;
+}
+
+/** Which runs {@link RunStore.listForFlow} returns: newest first, before a cursor. */
+export interface RunListOptions {
+  /** At most this many (1–1000); defaults to 50. */
+  readonly limit?: number;
+  /** Only runs that sort after this one (the last run of the previous page). */
+  readonly after?: Pick<RunSummary, 'id' | 'startedAt'>;
+}
+
+/** A page of a scan in id order (for resuming unfinished runs). */
+export interface RunScanOptions {
+  /** At most this many (1–1000). */
+  readonly limit: number;
+  /** Only runs with an id greater than this (the last id of the previous page). */
+  readonly afterId?: string;
+}
+
+/** One attempt of one action (in one loop iteration) of a run. */
+export interface ActionRecord {
+  readonly id: string;
+  readonly runId: string;
+  /** The action's name in the definition. */
+  readonly name: string;
+  /**
+   * Which loop iteration this is, as the engine names it (e.g. `Foreach_1[3]`, nested
+   * `Foreach_1[3]/Until_2[0]`); `''` outside loops. Opaque to storage.
+   */
+  readonly iterationKey: string;
+  /** 1 for the first attempt; a restart after a crash records attempt 2, and so on. */
+  readonly attempt: number;
+  readonly status: RunStatus;
+  readonly inputs: unknown;
+  readonly outputs: unknown;
+  readonly error: unknown;
+  /** Evaluated `trackedProperties`, if any. */
+  readonly trackedProperties: Readonly<Record<string, unknown>> | null;
+  /** The same for every attempt of this action in this iteration, so a retried call can be deduplicated downstream. */
+  readonly idempotencyKey: string;
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+}
+
+/** Identifies an action within a run. */
+export interface ActionAddress {
+  readonly runId: string;
+  readonly name: string;
+  /** Defaults to `''` (not in a loop). */
+  readonly iterationKey?: string;
+  /** Defaults to `<runId>/<iterationKey>/<name>` (without the iteration part outside loops). */
+  readonly idempotencyKey?: string;
+}
+
+/** Input of {@link RunStore.startAction}. */
+export interface StartActionInput extends ActionAddress {
+  /** Defaults to `Running`; `Waiting` for an action that waits for a callback or a timer. */
+  readonly status?: UnfinishedRunStatus;
+  /** The evaluated inputs; stored apart above the blob threshold. */
+  readonly inputs?: unknown;
+}
+
+/** Input of {@link RunStore.finishAction}. */
+export interface FinishActionInput {
+  readonly status: FinishedRunStatus;
+  /** Replaces the inputs recorded at start, when given. */
+  readonly inputs?: unknown;
+  readonly outputs?: unknown;
+  readonly error?: unknown;
+  readonly trackedProperties?: Readonly<Record<string, unknown>> | null;
+}
+
+/** Input of {@link RunStore.recordAction}: an attempt that is final the moment it is recorded. */
+export interface RecordActionInput extends ActionAddress, FinishActionInput {}
+
+/**
+ * Runs and their action history: the engine's journal. An action's result is committed by
+ * `finishAction` before the engine starts its successors; do both in one
+ * {@link Store.transaction} with the job that schedules the successors.
+ */
+export interface RunStore {
+  /** Starts a run of an existing flow version; NotFoundError when the flow or version is missing, ConflictError when the id is taken. */
+  create(input: CreateRunInput): Promise<RunRecord>;
+  /** The run with this id, trigger outputs and outputs included, if any. */
+  get(id: string): Promise<RunRecord | undefined>;
+  /** A flow's runs, newest first (by start time, then id). */
+  listForFlow(flowId: string, options?: RunListOptions): Promise<readonly RunSummary[]>;
+  /** Moves an unfinished run between `Running` and `Waiting`; NotFoundError, or ConflictError when it already finished. */
+  setStatus(id: string, status: UnfinishedRunStatus): Promise<RunSummary>;
+  /** Gives a run its final status; NotFoundError, or ConflictError (`RunAlreadyFinished`) when it already has one. */
+  finish(id: string, input: FinishRunInput): Promise<RunSummary>;
+  /**
+   * Records a new attempt of an action: attempt = previous attempts + 1. Earlier attempts still
+   * unfinished (their process died) are closed as `Aborted` in the same transaction. ConflictError
+   * when the run already finished (`RunAlreadyFinished`) or when another caller started the same
+   * attempt concurrently (`ActionAttemptConflict`, retryable); NotFoundError when the run is missing.
+   */
+  startAction(input: StartActionInput): Promise<ActionRecord>;
+  /** Gives a started attempt its final status and results; NotFoundError, or ConflictError (`ActionAlreadyFinished`). */
+  finishAction(actionId: string, input: FinishActionInput): Promise<ActionRecord>;
+  /** Records an attempt that is final at once (e.g. `Skipped`), numbered like {@link startAction}; allowed on finished runs. */
+  recordAction(input: RecordActionInput): Promise<ActionRecord>;
+  /** One attempt by id, if it exists. */
+  getAction(id: string): Promise<ActionRecord | undefined>;
+  /** Every attempt of every action of a run, in the order they started (then name, iteration, attempt). */
+  listActions(runId: string): Promise<readonly ActionRecord[]>;
+  /** Runs still `Running` or `Waiting`, in id order (scan with `afterId`). */
+  listUnfinished(options: RunScanOptions): Promise<readonly RunSummary[]>;
+  /**
+   * Unfinished runs that have an action attempt still `Running` or `Waiting`, in id order: after a
+   * crash, these are the runs whose in-flight actions must run again as a new attempt.
+   */
+  listWithUnfinishedActions(options: RunScanOptions): Promise<readonly RunSummary[]>;
+}
+
+/** A job in the `jobs` table of the embedded queue. */
+export interface JobRecord {
+  readonly id: string;
+  readonly queue: string;
+  /** Any JSON. */
+  readonly payload: unknown;
+  /** Not claimed before this time (epoch ms). */
+  readonly runAt: number;
+  /** How many times it was claimed, the current claim included. */
+  readonly attempts: number;
+  /** The claim token of the worker holding it; null when not claimed. */
+  readonly lockedBy: string | null;
+  /** When the current claim lapses (epoch ms); another worker may then claim it again. */
+  readonly lockedUntil: number | null;
+  /** Deduplication key: at most one live (not failed) job per queue and key. */
+  readonly key: string | null;
+  /** The message of the last failed attempt, if any. */
+  readonly lastError: string | null;
+  /** Set when the job gave up (dead letter); it is then never claimed again. */
+  readonly failedAt: number | null;
+  readonly createdAt: number;
+}
+
+/** Input of {@link JobStore.insert}. */
+export interface InsertJobInput {
+  readonly queue: string;
+  /** Any JSON value. */
+  readonly payload: unknown;
+  /** Epoch ms; the job is not claimed before it. */
+  readonly runAt: number;
+  /** When given and a live job of the queue has this key, nothing is inserted. */
+  readonly key?: string | null;
+}
+
+/** What {@link JobStore.insert} did. */
+export interface InsertJobResult {
+  /** The new job's id, or the id of the live job with the same key. */
+  readonly id: string;
+  /** False when deduplicated by key. */
+  readonly created: boolean;
+}
+
+/** Input of {@link JobStore.claim}. */
+export interface ClaimJobsRequest {
+  readonly queue: string;
+  /** A token unique to this claim (the worker id plus a random part); completing or extending needs it. */
+  readonly holder: string;
+  /** The claimer's time: jobs due at or before it, unlocked or with a lapsed lock, are claimable. */
+  readonly nowMs: number;
+  /** When the claim lapses unless extended or completed. */
+  readonly lockUntilMs: number;
+  /** At most this many jobs (1–1000). */
+  readonly limit: number;
+}
+
+/** Input of {@link JobStore.release}: put a job back for a later attempt. */
+export interface ReleaseJobInput {
+  /** When it may be claimed again. */
+  readonly runAt: number;
+  /** Why the attempt failed (kept as `lastError`). */
+  readonly error: string;
+}
+
+/** Input of {@link JobStore.fail}: give up on a job. */
+export interface FailJobInput {
+  readonly nowMs: number;
+  readonly error: string;
+}
+
+/**
+ * The `jobs` table of the embedded queue (the queue area's driver; other code uses the JobQueue
+ * port). Every change to a claimed job requires its claim token, so a worker whose lock lapsed and
+ * was taken over cannot complete, release or extend the new holder's claim.
+ */
+export interface JobStore {
+  /** Adds a job, or finds the live job with the same queue and key. */
+  insert(input: InsertJobInput): Promise<InsertJobResult>;
+  /**
+   * Claims up to `limit` due jobs (oldest `runAt` first) in one statement: sets the lock and
+   * increments `attempts`. A job is never held by two claims at once: PostgreSQL skips rows other
+   * claimers locked (`FOR UPDATE SKIP LOCKED`); SQLite claims inside a write transaction.
+   */
+  claim(request: ClaimJobsRequest): Promise<readonly JobRecord[]>;
+  /** Moves the lock's end to `untilMs` while `holder` still holds the job; false otherwise. */
+  extendLock(id: string, holder: string, untilMs: number): Promise<boolean>;
+  /** Deletes a job `holder` still holds (it succeeded); false otherwise. */
+  complete(id: string, holder: string): Promise<boolean>;
+  /** Unlocks a job `holder` still holds for another attempt at `runAt`; false otherwise. */
+  release(id: string, holder: string, input: ReleaseJobInput): Promise<boolean>;
+  /** Marks a job `holder` still holds as failed for good (dead letter, kept for inspection); false otherwise. */
+  fail(id: string, holder: string, input: FailJobInput): Promise<boolean>;
+  /** A job by id (live or failed), if it exists. */
+  get(id: string): Promise<JobRecord | undefined>;
+  /** How many live (not failed) jobs the queue holds, claimed ones included. */
+  countLive(queue: string): Promise<number>;
+  /** The queue's failed jobs, oldest first. */
+  listFailed(queue: string, limit: number): Promise<readonly JobRecord[]>;
+}
+
+/**
+ * The tables a transaction can change together (see {@link Store.transaction}). Inside the
+ * transaction use only this handle: the outer `Store` runs on other connections (PostgreSQL: it
+ * does not see the uncommitted changes; SQLite: it waits for the transaction, which waits for it).
+ */
+export interface StoreTransaction {
+  readonly driver: StoreDriver;
+  readonly flows: FlowStore;
+  readonly runs: RunStore;
+  readonly jobs: JobStore;
+  /** Runs `callback` once the transaction has committed; never when it rolls back. Callbacks must not throw. */
+  afterCommit(callback: () => void): void;
+}
+
 /** What the migrator did when the store opened. */
 export interface MigrationReport {
   /** The schema version after opening. */
@@ -468,6 +844,18 @@ export interface Store {
   readonly oauthStates: OAuthStateStore;
   readonly secretKeys: SecretKeyStore;
   readonly sealedValues: SealedValueStore;
+  readonly flows: FlowStore;
+  readonly runs: RunStore;
+  /** The embedded queue's table; use it through the JobQueue port of the queue area. */
+  readonly jobs: JobStore;
+  /**
+   * Runs `work` in one database transaction: every change made through `tx` commits together, or
+   * none does when `work` throws (the error is rethrown). This is how a state change and the job
+   * it causes are written together (no dual writes). Inside `work` use only `tx` (a call on this
+   * store fails with `StoreCallInsideTransaction`, and so does a nested `transaction`); do not
+   * keep `tx` after `work` settles.
+   */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** Releases the database file or connection pool; the store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { allMigrations } from '../migrations/all-migrations.ts';
 import { migrate } from '../migrations/migrator.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
+import { createTransactionScope } from '../transaction-scope.ts';
 import { describePostgresUrl } from './postgres-config.ts';
 
 /** Options of {@link openPostgresStore}. */
@@ -50,7 +51,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       });
     }
     const migrations = await migrate(db, { migrations: allMigrations, clock: options.clock, driver: 'postgres', lock });
-    return createKyselyStore(db, { driver: 'postgres', clock: options.clock, migrations });
+    return createKyselyStore(db, { driver: 'postgres', clock: options.clock, migrations, logger: options.logger, transactionScope: createTransactionScope() });
   } catch (error) {
     await db.destroy();
     throw error;

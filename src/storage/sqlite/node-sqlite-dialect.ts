@@ -7,6 +7,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import type { DatabaseConnection, DatabaseIntrospector, Dialect, DialectAdapter, Driver, Kysely, QueryCompiler, SqliteDatabase } from 'kysely';
+import type { TransactionScope } from '../transaction-scope.ts';
 import type { AsyncMutex } from './shared-file-mutex.ts';
 
 /** Options of {@link createNodeSqliteDialect}. */
@@ -17,6 +18,11 @@ export interface NodeSqliteDialectOptions {
   readonly fileMutex?: AsyncMutex;
   /** Called after the database is closed. */
   readonly onDestroy?: () => void;
+  /**
+   * The store's transaction scope: asking for the one connection from inside a transaction's work
+   * would wait forever (the transaction holds it), so it fails at once instead.
+   */
+  readonly transactionScope?: TransactionScope;
 }
 
 /** Creates the dialect. */
@@ -38,14 +44,17 @@ export function createNodeSqliteDialect(options: NodeSqliteDialectOptions): Dial
 class NodeSqliteDriver extends SqliteDriver {
   readonly #fileMutex: AsyncMutex | undefined;
   readonly #onDestroy: (() => void) | undefined;
+  readonly #transactionScope: TransactionScope | undefined;
 
   constructor(options: NodeSqliteDialectOptions) {
     super({ database: async () => options.open() });
     this.#fileMutex = options.fileMutex;
     this.#onDestroy = options.onDestroy;
+    this.#transactionScope = options.transactionScope;
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
+    this.#transactionScope?.assertOutside();
     await this.#fileMutex?.lock();
     try {
       return await super.acquireConnection();

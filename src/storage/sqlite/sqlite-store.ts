@@ -8,6 +8,7 @@ import { StorageErrorCode } from '../errors.ts';
 import { createKyselyStore } from '../kysely-store.ts';
 import { allMigrations } from '../migrations/all-migrations.ts';
 import { migrate } from '../migrations/migrator.ts';
+import { createTransactionScope } from '../transaction-scope.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { createNodeSqliteDialect } from './node-sqlite-dialect.ts';
@@ -50,13 +51,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     lease?.release();
   };
 
+  const transactionScope = createTransactionScope();
   const db = new Kysely<Database>({
-    dialect: createNodeSqliteDialect({ open: () => wrapDatabaseSync(database), fileMutex: lease?.mutex, onDestroy: closeDatabase }),
+    dialect: createNodeSqliteDialect({ open: () => wrapDatabaseSync(database), fileMutex: lease?.mutex, onDestroy: closeDatabase, transactionScope }),
   });
   try {
     if (!memory) await useWriteAheadLog(database, file, options.logger);
     const migrations = await migrate(db, { migrations: allMigrations, clock: options.clock, driver: 'sqlite', lock: async () => undefined });
-    return createKyselyStore(db, { driver: 'sqlite', clock: options.clock, migrations });
+    return createKyselyStore(db, { driver: 'sqlite', clock: options.clock, migrations, logger: options.logger, transactionScope });
   } catch (error) {
     await db.destroy();
     closeDatabase();
