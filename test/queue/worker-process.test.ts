@@ -127,6 +127,8 @@ function defineWorkerProcessTests(database: TestDatabase): void {
         };
         const workers = [start({ queue: queueName, mode: 'work', concurrency: 2 }, countEnds), start({ queue: queueName, mode: 'work', concurrency: 2 }, countEnds)];
         await ends.reach(total);
+        // A worker still starting up has no SIGTERM handler yet: wait until both said `ready`.
+        await Promise.all(workers.map((worker) => worker.line(/^ready$/)));
         for (const worker of workers) worker.process.kill('SIGTERM');
         const exits = await Promise.all(workers.map((w) => w.exited));
         assert.deepEqual(exits.map((e) => e.code), [0, 0]);
