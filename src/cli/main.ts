@@ -17,6 +17,7 @@ import { connectorShow } from './commands/connector-show.ts';
 import { connectorValidate } from './commands/connector-validate.ts';
 import { envCreate, envList } from './commands/env-list.ts';
 import { exprCommand } from './commands/expr.ts';
+import { flowRun } from './commands/flow-run.ts';
 import { secretsRotateMasterKey } from './commands/secrets-rotate-master-key.ts';
 import { start } from './commands/start.ts';
 
@@ -154,6 +155,16 @@ export function buildProgram(run: (work: Promise<number>) => void): Command {
     .option('--context <file>', 'a JSON file with { parameters, variables, trigger, actions, items, utcNow, … }')
     .option('--jsonl', 'read { "expression", "context" } lines on stdin; write { "value" } or { "error": { "code", "message" } } lines')
     .action((expression: string | undefined, opts: { context?: string; jsonl?: boolean }) => run(exprCommand(expression, opts)));
+
+  const flow = program.command('flow').description('run workflow definitions');
+  flow
+    .command('run')
+    .description('run a workflow definition in-process on the embedded store (exit 0 when the run finished, 1 when the definition is invalid, 2 for usage errors)')
+    .argument('[definition]', 'a workflow definition JSON file (bare, Logic Apps or Power Automate export)')
+    .option('--trigger <file>', 'the trigger outputs { "headers", "queries", "body" } as JSON')
+    .option('--parameters <file>', 'values for the definition parameters as a JSON object')
+    .option('--json', 'print one JSON document { runId, status, error, outputs, response, actions }')
+    .action((definition: string | undefined, opts: { trigger?: string; parameters?: string; json?: boolean }) => run(flowRun(definition, opts)));
 
   program
     .command('start')

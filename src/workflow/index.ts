@@ -68,3 +68,6 @@ export type {
   VariableStore,
   VariableType,
 } from './actions/index.ts';
+// The first run engine (engine/): in-process, sequential, history journaled in the store.
+export { UNTIL_DEFAULTS, runWorkflow } from './engine/run-workflow.ts';
+export type { RunActionResult, RunFlowTarget, RunResult, RunWorkflowOptions } from './engine/run-workflow.ts';

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createManualClock } from '../../../src/core/index.ts';
+import { openStore } from '../../../src/storage/index.ts';
+import type { Store } from '../../../src/storage/index.ts';
+import { loadWorkflowDefinition, runWorkflow, validateWorkflowDefinition } from '../../../src/workflow/index.ts';
+import type { RunResult } from '../../../src/workflow/index.ts';
+
+const RUN_FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'workflows', 'runs');
+
+let store: Store;
+before(async () => {
+  // Every timestamp the store takes is 1 ms after the previous one, so the journal's start order is
+  // the order in which the engine recorded attempts (ties would be ordered by name).
+  let tick = Date.UTC(2026, 0, 1);
+  store = await openStore({ driver: 'sqlite', memory: true }, { clock: { now: () => tick++ } });
+});
+after(async () => {
+  await store.close();
+});
+
+/** Loads a fixture (which must be valid) and runs it on the shared store. */
+async function runFixture(file: string, triggerOutputs: unknown, parameters?: Record<string, unknown>): Promise<RunResult> {
+  const loaded = loadWorkflowDefinition(JSON.parse(readFileSync(join(RUN_FIXTURES, file), 'utf8')), parameters === undefined ? {} : { parameters });
+  assert.ok(loaded.definition !== undefined);
+  const issues = [...loaded.issues, ...validateWorkflowDefinition(loaded.definition, { parameters: loaded.parameters })].filter((i) => i.severity === 'error');
+  assert.deepEqual(issues, []);
+  return runWorkflow({ store, loaded, triggerOutputs, clock: createManualClock(Date.UTC(2026, 0, 1)) });
+}
+
+/** `name iterationKey status` of every recorded attempt, in start order. */
+async function journal(runId: string): Promise<string[]> {
+  return (await store.runs.listActions(runId)).map((a) => `${a.name} ${a.iterationKey} ${a.status}`.replace('  ', ' '));
+}
+
+describe('runWorkflow', () => {
+  test('Request → Compose → Response replies with the composed body and evaluates the definition outputs', async () => {
+    const result = await runFixture('request-compose-response.json', { headers: {}, queries: {}, body: { name: 'Ada', tags: ['a', 'b'] } });
+    assert.equal(result.status, 'Succeeded');
+    assert.equal(result.error, null);
+    assert.deepEqual(result.response, { statusCode: 201, headers: { 'Content-Type': 'application/json' }, body: { message: 'Hello, Ada!', count: 2 } });
+    assert.deepEqual(result.outputs, { message: 'Hello, Ada!' });
+    assert.deepEqual(result.actions['Compose_greeting'], { status: 'Succeeded', outputs: { message: 'Hello, Ada!', count: 2 }, error: null });
+    assert.deepEqual(await journal(result.runId), ['Compose_greeting Succeeded', 'Response Succeeded']);
+    const run = await store.runs.get(result.runId);
+    assert.equal(run?.status, 'Succeeded');
+    assert.deepEqual(run?.outputs, { message: 'Hello, Ada!' });
+    assert.equal(run?.triggerName, 'manual');
+  });
+
+  test('supplied parameter values replace the declared defaults', async () => {
+    const result = await runFixture('request-compose-response.json', { body: { name: 'Bo', tags: [] } }, { greeting: 'Hi' });
+    assert.deepEqual(result.outputs, { message: 'Hi, Bo!' });
+  });
+
+  test('Foreach runs each item in order with item(), items() and iterationIndexes(), and variables persist across iterations', async () => {
+    const orders = [{ id: 'a', amount: 5 }, { id: 'b', amount: 20 }, { id: 'c', amount: 11 }];
+    const result = await runFixture('variables-foreach-condition.json', { body: { orders } });
+    assert.equal(result.status, 'Succeeded');
+    assert.deepEqual(result.actions['Summary']?.outputs, { total: 36, big: ['b#1', 'c#2'] });
+    assert.deepEqual(await journal(result.runId), [
+      'Initialize_total Succeeded',
+      'Initialize_big Succeeded',
+      'For_each_order Succeeded',
+      'Add_amount For_each_order[0] Succeeded',
+      'Is_big For_each_order[0] Succeeded',
+      'Remember_big For_each_order[0] Skipped',
+      'Add_amount For_each_order[1] Succeeded',
+      'Is_big For_each_order[1] Succeeded',
+      'Remember_big For_each_order[1] Succeeded',
+      'Add_amount For_each_order[2] Succeeded',
+      'Is_big For_each_order[2] Succeeded',
+      'Remember_big For_each_order[2] Succeeded',
+      'Summary Succeeded',
+    ]);
+  });
+
+  test('a failure inside Try fails the scope, Catch reads result(), Finally runs, and the handled run succeeds', async () => {
+    const result = await runFixture('try-catch-finally.json', { body: { payload: 'not json{' } });
+    assert.equal(result.status, 'Succeeded');
+    assert.equal(result.actions['Parse_payload']?.status, 'Failed');
+    assert.equal(result.actions['Parse_payload']?.error?.code, 'InvalidJSON');
+    assert.equal(result.actions['After_parse']?.status, 'Skipped');
+    assert.equal(result.actions['After_parse']?.error?.code, 'ActionConditionFailed');
+    assert.deepEqual(result.actions['Try'], { status: 'Failed', outputs: null, error: { code: 'ActionFailed', message: 'An action failed. No dependent actions succeeded.' } });
+    assert.equal(result.actions['Describe_failure']?.outputs, 'Failed');
+    assert.equal(result.actions['Finally']?.status, 'Succeeded');
+    assert.deepEqual(await journal(result.runId), [
+      'Try Failed',
+      'Parse_payload Failed',
+      'After_parse Skipped',
+      'Catch Succeeded',
+      'Describe_failure Succeeded',
+      'Finally Succeeded',
+      'Clean_up Succeeded',
+    ]);
+  });
+
+  test('when Try succeeds, Catch is skipped and Finally still runs', async () => {
+    const result = await runFixture('try-catch-finally.json', { body: { payload: '{"a":1}' } });
+    assert.equal(result.status, 'Succeeded');
+    assert.equal(result.actions['Try']?.status, 'Succeeded');
+    assert.deepEqual(result.actions['After_parse']?.outputs, { a: 1 });
+    assert.equal(result.actions['Catch']?.status, 'Skipped');
+    assert.equal(result.actions['Describe_failure']?.status, 'Skipped');
+    assert.equal(result.actions['Clean_up']?.status, 'Succeeded');
+    const recorded = await journal(result.runId);
+    assert.ok(recorded.includes('Catch Skipped') && recorded.includes('Describe_failure Skipped'), recorded.join('\n'));
+  });
+
+  test('Terminate ends the run with its status and error and skips the rest', async () => {
+    const result = await runFixture('terminate.json', { body: { ok: false } });
+    assert.equal(result.status, 'Failed');
+    assert.deepEqual(result.error, { code: 'NotOk', message: 'the caller said not ok' });
+    assert.equal(result.actions['After']?.status, 'Skipped');
+    assert.deepEqual(await journal(result.runId), ['Check Succeeded', 'Stop_when_not_ok Succeeded', 'Terminate Succeeded', 'After Skipped']);
+    const run = await store.runs.get(result.runId);
+    assert.equal(run?.status, 'Failed');
+    assert.deepEqual(run?.error, { code: 'NotOk', message: 'the caller said not ok' });
+  });
+
+  test('without Terminate the same workflow runs to the end and the untaken branch is skipped', async () => {
+    const result = await runFixture('terminate.json', { body: { ok: true } });
+    assert.equal(result.status, 'Succeeded');
+    assert.equal(result.actions['Terminate']?.status, 'Skipped');
+    assert.equal(result.actions['After']?.outputs, 'still running');
+  });
+
+  test('Until repeats until its condition holds, and stops at limit.count when it never does', async () => {
+    const result = await runFixture('until.json', { body: {} });
+    assert.equal(result.status, 'Succeeded');
+    assert.deepEqual(result.actions['Until_three']?.outputs, { iterations: 3, conditionMet: true });
+    assert.deepEqual(result.actions['Until_capped']?.outputs, { iterations: 4, conditionMet: false });
+    assert.deepEqual(result.actions['Final']?.outputs, { counter: 3, lastPass: 3 });
+    const recorded = await journal(result.runId);
+    assert.deepEqual(recorded.filter((line) => line.startsWith('Increment ')), ['Increment Until_three[0] Succeeded', 'Increment Until_three[1] Succeeded', 'Increment Until_three[2] Succeeded']);
+    assert.equal(recorded.filter((line) => line.startsWith('Pass_index ')).length, 4);
+  });
+
+  test('every action of the run is recorded as finished once the run returns', async () => {
+    const result = await runFixture('variables-foreach-condition.json', { body: { orders: [{ id: 'x', amount: 1 }] } });
+    const attempts = await store.runs.listActions(result.runId);
+    assert.ok(attempts.every((a) => a.status !== 'Running' && a.status !== 'Waiting' && a.attempt === 1));
+    assert.deepEqual(new Set(attempts.map((a) => a.name)), new Set(Object.keys(result.actions)));
+    const byName = new Map(attempts.map((a) => [a.name, a]));
+    // Each result is committed before its successor starts.
+    for (const [predecessor, successor] of [['Initialize_total', 'Initialize_big'], ['Initialize_big', 'For_each_order'], ['For_each_order', 'Summary'], ['Add_amount', 'Is_big']] as const) {
+      const ended = byName.get(predecessor)?.endedAt;
+      const started = byName.get(successor)?.startedAt;
+      assert.ok(ended !== null && ended !== undefined && started !== undefined && ended < started, `${predecessor} ended ${ended}, ${successor} started ${started}`);
+    }
+  });
+});
+
+describe('runWorkflow with Switch and failing control expressions', () => {
+  test('Switch runs the matching case and records the other cases as skipped', async () => {
+    const result = await runFixture('switch-and-failed-condition.json', { body: { kind: 'refund', divisor: 5 } });
+    assert.equal(result.status, 'Succeeded');
+    assert.deepEqual(result.actions['Route'], { status: 'Succeeded', outputs: { case: 'Refund' }, error: null });
+    assert.equal(result.actions['Handle_refund']?.outputs, 'refund handled');
+    assert.equal(result.actions['Handle_order']?.status, 'Skipped');
+    assert.equal(result.actions['Handle_other']?.status, 'Skipped');
+    assert.equal(result.actions['Big']?.outputs, 'big');
+    assert.equal(result.actions['Small']?.status, 'Skipped');
+  });
+
+  test('Switch falls back to default when no case matches', async () => {
+    const result = await runFixture('switch-and-failed-condition.json', { body: { kind: 'gift', divisor: 50 } });
+    assert.equal(result.actions['Handle_other']?.outputs, 'unknown kind gift');
+    assert.equal(result.actions['Small']?.outputs, 'small');
+  });
+
+  test('an If whose condition fails to evaluate fails the run, and both branches are recorded as skipped', async () => {
+    const result = await runFixture('switch-and-failed-condition.json', { body: { kind: 'order', divisor: 0 } });
+    assert.equal(result.status, 'Failed');
+    assert.equal(result.error?.code, 'ActionFailed');
+    assert.equal(result.actions['Check_amount']?.status, 'Failed');
+    assert.equal(result.actions['Check_amount']?.error?.code, 'InvalidTemplate');
+    const recorded = await journal(result.runId);
+    assert.ok(recorded.includes('Big Skipped') && recorded.includes('Small Skipped'), recorded.join('\n'));
+    assert.ok(recorded.includes('Check_amount Failed'));
+  });
+});
