@@ -19,7 +19,8 @@ import { evaluateCondition } from '../actions/conditions.ts';
 import { foreachItems } from '../actions/foreach-items.ts';
 import { createBuiltInActionRegistry, failureOf } from '../actions/registry.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
-import { historyView } from '../actions/secure-data.ts';
+import { historyView, inheritsSecureInputs, outputReferences, secureDataOf } from '../actions/secure-data.ts';
+import type { SecuredProducer } from '../actions/secure-data.ts';
 import { switchCase } from '../actions/switch-case.ts';
 import type { SwitchCaseDefinition } from '../actions/switch-case.ts';
 import { createValueEvaluator } from '../actions/value-evaluator.ts';
@@ -181,6 +182,8 @@ class RunEngine {
   /** What the result reports: run history's view (secured parts hidden), in the order actions finished. */
   private readonly reported = new Map<string, RunActionResult>();
   private readonly results = new Map<string, unknown[]>();
+  /** Type and secured parts of every leaf action run so far, for secure-data propagation. */
+  private readonly producers = new Map<string, SecuredProducer>();
   private readonly evaluateValue;
 
   constructor(options: RunEngineOptions) {
@@ -284,8 +287,18 @@ class RunEngine {
       }
       this.response = outcome.response;
     }
+    // An action whose inputs read a secured result hides its inputs too (Logic Apps propagates
+    // secure data); otherwise a Compose of a secured Http body would show the secret in history.
+    const readsSecured = inheritsSecureInputs(outputReferences(action.raw['inputs']), {
+      producer: (name) => (name === null ? undefined : this.producers.get(name)),
+      anySecured: [...this.producers.values()].some((producer) => producer.secure !== undefined && (producer.secure.inputs || producer.secure.outputs)),
+    });
+    // Compose, ParseJson and Response hand their inputs on as outputs: hidden inputs hide those too.
+    const inherited = secureDataOf({ secureData: { properties: ['inputs'] } }, action.type);
+    const effective: ActionOutcome = readsSecured ? { ...outcome, secure: { inputs: true, outputs: (outcome.secure?.outputs ?? false) || (inherited?.outputs ?? false) } } : outcome;
+    this.producers.set(action.name, { type: action.type, ...(effective.secure === undefined ? {} : { secure: effective.secure }) });
     // Run history hides secured parts; expressions of later actions still read the real values.
-    const shown = historyView(outcome);
+    const shown = historyView(effective);
     return { status: outcome.status, inputs: shown.inputs, outputs: shown.outputs, real: outcome, ...(outcome.error === undefined ? {} : { error: outcome.error }) };
   }
 

@@ -183,3 +183,16 @@ describe('runWorkflow with Switch and failing control expressions', () => {
     assert.ok(recorded.includes('Check_amount Failed'));
   });
 });
+
+describe('secure data in run history', () => {
+  test('an action reading a secured action\'s outputs keeps them out of history too, while expressions still see them', async () => {
+    const canary = 'canary-secret-5150';
+    const result = await runFixture('secure-propagation.json', { headers: {}, queries: {}, body: { keys: [canary] } });
+    assert.equal(result.status, 'Succeeded');
+    const recorded = await store.runs.listActions(result.runId);
+    const text = JSON.stringify(recorded) + JSON.stringify(result.actions);
+    assert.ok(!text.includes(canary), 'the secured value reached run history through an action that copied it');
+    const plain = recorded.find((attempt) => attempt.name === 'Compose_plain');
+    assert.equal(plain?.outputs, 'nothing secret here', 'actions that read nothing secured stay visible');
+  });
+});
