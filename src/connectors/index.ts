@@ -8,6 +8,7 @@ export { CONNECTOR_FILE_LIMIT_BYTES } from './load/source.ts';
 export type { ConnectorSource, LoadOptions, LoadResult, SourceFile } from './load/source.ts';
 export type { ParseLimits } from './load/dependencies.ts';
 export { validateConnector } from './validate/validate-connector.ts';
+export { readDynamicList, readDynamicProperties, readDynamicSchema, readDynamicValues } from './extensions/dynamic.ts';
 export { connectorSummary } from './model/summary.ts';
 export type { ConnectorSummary } from './model/summary.ts';
 export { CONNECTOR_FORMAT_VERSION } from './model/definition.ts';

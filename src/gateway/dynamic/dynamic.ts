@@ -3,7 +3,8 @@
  * `x-ms-dynamic-schema` / `x-ms-dynamic-properties` build a schema, by calling another operation of
  * the same connector with the same connection.
  */
-import type { ConnectorDefinition, DynamicArguments, Operation, Parameter } from '../../connectors/index.ts';
+import { readDynamicList, readDynamicProperties, readDynamicSchema, readDynamicValues } from '../../connectors/index.ts';
+import type { ConnectorDefinition, DynamicArguments, DynamicBindings, Operation } from '../../connectors/index.ts';
 import { NotFoundError, UserInputError } from '../../core/index.ts';
 import type { Invoker, InvokeRequest } from '../invoke/invoker.ts';
 
@@ -29,22 +30,22 @@ export interface DynamicLookup {
 /** The drop-down values of a parameter (`x-ms-dynamic-values` or `x-ms-dynamic-list`). */
 export async function dynamicValues(invoker: Invoker, lookup: DynamicLookup): Promise<DynamicValue[]> {
   const binding = bindingOf(lookup);
-  const values = binding['x-ms-dynamic-values'];
-  const list = binding['x-ms-dynamic-list'];
-  if (isRecord(values)) {
-    const answer = await call(invoker, lookup, values['operationId'], argumentsOf(values['parameters']));
-    const collection = pathGet(answer, stringOr(values['value-collection'], ''));
-    return itemsOf(collection, lookup).map((item) => ({
-      value: pathGet(item, stringOr(values['value-path'], '')),
-      displayName: String(pathGet(item, stringOr(values['value-title'], stringOr(values['value-path'], ''))) ?? ''),
+  const values = binding.values;
+  const list = binding.list;
+  if (values?.form === 'object') {
+    const answer = await call(invoker, lookup, values.operationId, values.parameters);
+    const valuePath = values.valuePath ?? '';
+    return itemsOf(pathGet(answer, values.valueCollection ?? ''), lookup).map((item) => ({
+      value: pathGet(item, valuePath),
+      displayName: String(pathGet(item, values.valueTitle ?? valuePath) ?? ''),
     }));
   }
-  if (isRecord(list)) {
-    const answer = await call(invoker, lookup, list['operationId'], argumentsOf(list['parameters']));
-    const collection = pathGet(answer, stringOr(list['itemsPath'], ''));
-    return itemsOf(collection, lookup).map((item) => ({
-      value: pathGet(item, stringOr(list['itemValuePath'], '')),
-      displayName: String(pathGet(item, stringOr(list['itemTitlePath'], stringOr(list['itemValuePath'], ''))) ?? ''),
+  if (list?.form === 'object') {
+    const answer = await call(invoker, lookup, list.operationId, list.parameters);
+    const valuePath = list.itemValuePath ?? '';
+    return itemsOf(pathGet(answer, list.itemsPath ?? ''), lookup).map((item) => ({
+      value: pathGet(item, valuePath),
+      displayName: String(pathGet(item, list.itemTitlePath ?? valuePath) ?? ''),
     }));
   }
   throw new UserInputError(`parameter \`${lookup.parameter}\` of \`${lookup.operationId}\` has no x-ms-dynamic-values or x-ms-dynamic-list`, { code: 'DynamicBindingMissing' });
@@ -53,23 +54,19 @@ export async function dynamicValues(invoker: Invoker, lookup: DynamicLookup): Pr
 /** The schema of a parameter built at design time (`x-ms-dynamic-schema` or `x-ms-dynamic-properties`). */
 export async function dynamicSchema(invoker: Invoker, lookup: DynamicLookup): Promise<unknown> {
   const binding = bindingOf(lookup);
-  const schema = binding['x-ms-dynamic-schema'];
-  const properties = binding['x-ms-dynamic-properties'];
-  if (isRecord(schema)) {
-    const answer = await call(invoker, lookup, schema['operationId'], argumentsOf(schema['parameters']));
-    return pathGet(answer, stringOr(schema['value-path'], ''));
-  }
-  if (isRecord(properties)) {
-    const answer = await call(invoker, lookup, properties['operationId'], argumentsOf(properties['parameters']));
-    return pathGet(answer, stringOr(properties['itemValuePath'], ''));
-  }
+  const schema = binding.schema;
+  const properties = binding.properties;
+  if (schema?.form === 'object') return pathGet(await call(invoker, lookup, schema.operationId, schema.parameters), schema.valuePath ?? '');
+  if (properties?.form === 'object') return pathGet(await call(invoker, lookup, properties.operationId, properties.parameters), properties.itemValuePath ?? '');
   throw new UserInputError(`parameter \`${lookup.parameter}\` of \`${lookup.operationId}\` has no x-ms-dynamic-schema or x-ms-dynamic-properties`, { code: 'DynamicBindingMissing' });
 }
 
-type RawArguments = Readonly<Record<string, unknown>>;
-
-/** The raw extension object of the parameter (or body property) the lookup names. */
-function bindingOf(lookup: DynamicLookup): Readonly<Record<string, unknown>> {
+/**
+ * The dynamic bindings of the parameter (or body property) the lookup names, in the connector
+ * model's normalised form: parameters carry them already; body schemas are read with the
+ * connectors area's readers.
+ */
+function bindingOf(lookup: DynamicLookup): DynamicBindings {
   const operation = lookup.definition.operations.find((candidate) => candidate.operationId === lookup.operationId);
   if (operation === undefined) throw new NotFoundError(`the connector has no operation \`${lookup.operationId}\``, { code: 'OperationNotFound' });
   const [head, ...rest] = lookup.parameter.split('/');
@@ -77,11 +74,8 @@ function bindingOf(lookup: DynamicLookup): Readonly<Record<string, unknown>> {
   if (parameter === undefined) {
     throw new NotFoundError(`operation \`${lookup.operationId}\` has no parameter \`${head ?? ''}\` — parameters: ${operation.parameters.map((p) => p.name).join(', ')}`, { code: 'ParameterNotFound' });
   }
-  if (rest.length === 0) {
-    const bodySchema = parameter.in === 'body' ? resolveRef(lookup.definition, parameter.schema) : undefined;
-    return { ...(isRecord(bodySchema) ? bodySchema : {}), ...(parameter.extensions ?? {}), ...rawDynamic(parameter) };
-  }
-  let schema: unknown = parameter.schema;
+  if (rest.length === 0 && parameter.dynamic !== undefined) return parameter.dynamic;
+  let schema: unknown = parameter.in === 'body' ? parameter.schema : undefined;
   for (const segment of rest) {
     schema = resolveRef(lookup.definition, schema);
     const properties = isRecord(schema) ? schema['properties'] : undefined;
@@ -89,33 +83,19 @@ function bindingOf(lookup: DynamicLookup): Readonly<Record<string, unknown>> {
     if (schema === undefined) throw new NotFoundError(`body of \`${lookup.operationId}\` has no property \`${rest.join('/')}\``, { code: 'ParameterNotFound' });
   }
   const resolved = resolveRef(lookup.definition, schema);
-  return isRecord(resolved) ? resolved : {};
+  if (!isRecord(resolved)) return {};
+  const read = <T>(key: string, reader: (value: unknown) => T): T | undefined => (resolved[key] === undefined ? undefined : reader(resolved[key]));
+  return {
+    values: read('x-ms-dynamic-values', readDynamicValues),
+    list: read('x-ms-dynamic-list', readDynamicList),
+    schema: read('x-ms-dynamic-schema', readDynamicSchema),
+    properties: read('x-ms-dynamic-properties', readDynamicProperties),
+  };
 }
 
-/** The model normalises parameter-level dynamic extensions; turn them back into their raw keys. */
-function rawDynamic(parameter: Parameter): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const dynamic = parameter.dynamic;
-  if (dynamic === undefined) return out;
-  if (dynamic.values?.form === 'object') {
-    out['x-ms-dynamic-values'] = { operationId: dynamic.values.operationId, parameters: dynamic.values.parameters, 'value-collection': dynamic.values.valueCollection, 'value-path': dynamic.values.valuePath, 'value-title': dynamic.values.valueTitle };
-  }
-  if (dynamic.list?.form === 'object') {
-    out['x-ms-dynamic-list'] = { operationId: dynamic.list.operationId, parameters: dynamic.list.parameters, itemsPath: dynamic.list.itemsPath, itemValuePath: dynamic.list.itemValuePath, itemTitlePath: dynamic.list.itemTitlePath };
-  }
-  if (dynamic.schema?.form === 'object') out['x-ms-dynamic-schema'] = { operationId: dynamic.schema.operationId, parameters: dynamic.schema.parameters, 'value-path': dynamic.schema.valuePath };
-  if (dynamic.properties?.form === 'object') out['x-ms-dynamic-properties'] = { operationId: dynamic.properties.operationId, parameters: dynamic.properties.parameters, itemValuePath: dynamic.properties.itemValuePath };
-  return out;
-}
-
-/** Normalised ({@link DynamicArguments}) or raw argument maps, as one shape. */
-function argumentsOf(raw: unknown): RawArguments {
-  return isRecord(raw) ? raw : {};
-}
-
-async function call(invoker: Invoker, lookup: DynamicLookup, operationId: unknown, args: RawArguments): Promise<unknown> {
-  if (typeof operationId !== 'string' || operationId === '') {
-    throw new UserInputError(`the dynamic binding of \`${lookup.parameter}\` names no operationId`, { code: 'DynamicBindingInvalid' });
+async function call(invoker: Invoker, lookup: DynamicLookup, operationId: string | undefined, args: DynamicArguments): Promise<unknown> {
+  if (operationId === undefined || operationId === '') {
+    throw new UserInputError(`the dynamic binding of \`${lookup.parameter}\` names no operationId — add \`operationId\` to the extension`, { code: 'DynamicBindingInvalid' });
   }
   const target = lookup.definition.operations.find((candidate) => candidate.operationId === operationId);
   if (target === undefined) throw new UserInputError(`the dynamic binding of \`${lookup.parameter}\` calls \`${operationId}\`, which the connector does not define`, { code: 'DynamicBindingInvalid' });
@@ -129,20 +109,14 @@ async function call(invoker: Invoker, lookup: DynamicLookup, operationId: unknow
   return result.body;
 }
 
-/** Maps each argument form (`{parameter}`, `{parameterReference}`, `{value}`, literal, normalised kinds) to a value. */
-function resolveArguments(args: RawArguments, current: Readonly<Record<string, unknown>>, target: Operation): Record<string, unknown> {
+/** Each argument (another parameter's value, a reference path, a constant) as a value for the called operation. */
+function resolveArguments(args: DynamicArguments, current: Readonly<Record<string, unknown>>, target: Operation): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(args)) {
+  for (const [name, argument] of Object.entries(args)) {
     let value: unknown;
-    if (isRecord(spec) && typeof spec['kind'] === 'string' && ('name' in spec || 'reference' in spec || 'value' in spec || 'path' in spec)) {
-      const normalised = spec as unknown as DynamicArguments[string];
-      if (normalised.kind === 'parameter') value = current[normalised.name];
-      else if (normalised.kind === 'reference') value = pathGet(current, normalised.reference);
-      else if (normalised.kind === 'value' || normalised.kind === 'literal') value = normalised.value;
-    } else if (isRecord(spec) && typeof spec['parameter'] === 'string') value = current[spec['parameter']];
-    else if (isRecord(spec) && typeof spec['parameterReference'] === 'string') value = pathGet(current, spec['parameterReference']);
-    else if (isRecord(spec) && 'value' in spec) value = spec['value'];
-    else value = spec;
+    if (argument.kind === 'parameter') value = current[argument.name];
+    else if (argument.kind === 'reference') value = pathGet(current, argument.reference);
+    else if (argument.kind === 'value' || argument.kind === 'literal') value = argument.value;
     if (value !== undefined) out[name] = value;
   }
   // A body parameter referenced by property path: gather `body/x` style names into the body object.
@@ -192,10 +166,6 @@ function resolveRef(definition: ConnectorDefinition, schema: unknown): unknown {
     current = match === null ? undefined : definition.schemaDefinitions[decodeURIComponent(match[1] ?? '')];
   }
   return current;
-}
-
-function stringOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' ? value : fallback;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
