@@ -16,8 +16,12 @@ import { hashToken } from './tokens.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The permission a route needs; `public` routes need no token. */
-    permission?: Permission | 'public';
+    /**
+     * The permission a route needs; `public` routes need no token; `token-if-sent` routes need none
+     * but check one that is sent (the OAuth callback: a browser redirect carries a cookie, an API
+     * client its token).
+     */
+    permission?: Permission | 'public' | 'token-if-sent';
     /**
      * The route accepts a token lookup up to {@link TOKEN_LOOKUP_REUSE_MS} old: a revoked token, a
      * disabled principal or a changed role takes effect on it within that time (an expired token at once).
@@ -68,6 +72,7 @@ export function createAuthHook(store: Store, clock: Clock) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const permission = request.routeOptions.config.permission;
     if (permission === 'public') return;
+    if (permission === 'token-if-sent' && request.headers.authorization === undefined) return;
     // Unknown routes outside /api answer 404 to anyone; under /api only to authenticated callers,
     // so the API's shape is not probed anonymously.
     if (request.is404 && !request.url.startsWith('/api')) return;
@@ -78,7 +83,7 @@ export function createAuthHook(store: Store, clock: Clock) {
     const found = await findToken(hashToken(match[1]), request.routeOptions.config.reuseTokenLookup === true);
     if (found === undefined) throw unauthorized('the API token is unknown, revoked or expired — create a new one');
     request.principal = found.principal;
-    if (request.is404) return;
+    if (request.is404 || permission === 'token-if-sent') return;
     // A route without a declared permission is refused: forgetting to declare one must not open it.
     if (permission === undefined || !hasPermission(found.principal, permission)) {
       throw new PlugboardError(`your role (${found.principal.role}) may not do this${permission === undefined ? '' : ` — it needs ${permission}`}`, { code: 'Forbidden', kind: 'forbidden' });

@@ -14,7 +14,6 @@ import type { Caller, InvokeResult } from '../../gateway/index.ts';
 import type { Secrets } from '../../secrets/index.ts';
 import type { PrincipalRecord, Store } from '../../storage/index.ts';
 import type { GatewayWiring } from '../gateway-wiring.ts';
-import { hashToken } from '../tokens.ts';
 
 /** What the gateway routes need. */
 export interface GatewayRouteOptions {
@@ -141,7 +140,7 @@ export function registerGatewayRoutes(app: FastifyInstance, options: GatewayRout
   typed.get(
     '/api/oauth/callback',
     {
-      config: { permission: 'public' },
+      config: { permission: 'token-if-sent' },
       schema: { tags: ['oauth'], summary: 'Where identity providers send the user back (state-checked, single use)' },
       // The query holds the authorization code and the state: logged without it, like any secret.
       logSerializers: { req: (request: FastifyRequest) => ({ method: request.method, url: request.url.split('?')[0], host: request.host, remoteAddress: request.ip }) },
@@ -156,15 +155,8 @@ export function registerGatewayRoutes(app: FastifyInstance, options: GatewayRout
   );
 
   async function callbackPrincipal(request: FastifyRequest): Promise<string> {
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (match?.[1] !== undefined) {
-        const found = await store.apiTokens.findActiveByHash(hashToken(match[1]), Date.now());
-        if (found !== undefined) return found.principal.id;
-      }
-      throw new PlugboardError('the API token of the OAuth callback is unknown, revoked or expired', { code: 'Unauthorized', kind: 'unauthorized' });
-    }
+    // The auth hook has checked a token that was sent (an API client completing the sign-in).
+    if (request.principal !== undefined) return request.principal.id;
     const cookie = /(?:^|;\s*)pb_oauth_binding=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
     if (cookie === undefined) {
       throw new PlugboardError('this sign-in was not started in this browser (no binding cookie and no API token) — start it again from the connection', { code: 'OAuthStateInvalid', kind: 'unauthorized' });
