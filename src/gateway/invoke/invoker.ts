@@ -9,7 +9,7 @@ import { NotFoundError, PlugboardError, UserInputError, isPlugboardError } from 
 import { UpstreamError } from '../errors.ts';
 import { buildRequest } from './build-request.ts';
 import type { OperationArguments } from './build-request.ts';
-import { activeScheme, applyCredentials } from './credentials.ts';
+import { applyCredentials } from './credentials.ts';
 import { decodeBody, encodeBody } from './encode-body.ts';
 import { matchOperation } from './match-operation.ts';
 import type { OperationMatch } from './match-operation.ts';
@@ -232,16 +232,14 @@ export function createInvoker(options: InvokerOptions): Invoker {
 
     async function send(outgoing: OutgoingRequest, codeHook: CustomCodeHook) {
       if (codeHook.kind !== 'sandbox') return sendRaw(outgoing, IDEMPOTENT.has(outgoing.method));
-      const encoded = encodeBody(outgoing.body, outgoing.headers['content-type']);
-      const headers = { ...outgoing.headers };
-      if (encoded?.contentType !== undefined) headers['content-type'] = encoded.contentType;
+      const wire = onTheWire(outgoing);
       const scriptAnswer = await codeHook.run({
         operationId: operation.operationId,
         request: {
           method: outgoing.method,
-          url: requestUrl(outgoing),
-          headers,
-          body: encoded === undefined ? null : typeof encoded.data === 'string' ? encoded.data : Buffer.from(encoded.data).toString('utf8'),
+          url: wire.url,
+          headers: wire.headers,
+          body: wire.body === undefined ? null : typeof wire.body === 'string' ? wire.body : Buffer.from(wire.body).toString('utf8'),
         },
         send: async (message, limits) => {
           // The script's remaining time and cancellation bound its backend calls too.
@@ -308,10 +306,8 @@ export function createInvoker(options: InvokerOptions): Invoker {
   }
 
   async function sendRaw(request: OutgoingRequest, idempotent: boolean) {
-    const encoded = encodeBody(request.body, request.headers['content-type']);
-    const headers = { ...request.headers };
-    if (encoded?.contentType !== undefined) headers['content-type'] = encoded.contentType;
-    return options.egress.send({ method: request.method, url: requestUrl(request), headers, body: encoded?.data, idempotent });
+    const wire = onTheWire(request);
+    return options.egress.send({ method: request.method, url: wire.url, headers: wire.headers, body: wire.body, idempotent });
   }
 
   async function tokenFor(connection: UsableConnection, forceRefresh: boolean, rejectedAccessToken?: string): Promise<string | undefined> {
@@ -355,6 +351,14 @@ export function createInvoker(options: InvokerOptions): Invoker {
   }
 
   return { invoke, invokeRaw };
+}
+
+/** URL, headers and encoded body of a request (a form's encoding decides its content type). */
+function onTheWire(request: OutgoingRequest): { url: string; headers: Record<string, string>; body: string | Uint8Array | undefined } {
+  const encoded = encodeBody(request.body, request.headers['content-type']);
+  const headers = { ...request.headers };
+  if (encoded?.contentType !== undefined) headers['content-type'] = encoded.contentType;
+  return { url: requestUrl(request), headers, body: encoded?.data };
 }
 
 /** Argument values from an HTTP request (headers lower-cased): path from the match, query and headers by name, the body. */
@@ -441,4 +445,3 @@ export function isUpstreamError(error: unknown): error is UpstreamError {
   return isPlugboardError(error) && error.code === 'UpstreamError';
 }
 
-export { activeScheme };
