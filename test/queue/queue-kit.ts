@@ -8,6 +8,7 @@ import { errorMessage } from '../../src/core/index.ts';
 import type { Logger } from '../../src/core/index.ts';
 import { openStore } from '../../src/storage/index.ts';
 import type { Store, StoreConfig } from '../../src/storage/index.ts';
+import { createAbortableSleep } from '../../src/queue/index.ts';
 import type { Sleep } from '../../src/queue/index.ts';
 
 /** A promise with its resolve function. */
@@ -95,21 +96,7 @@ export function createAwaitableLogger(): AwaitableLogger {
  * Real timers that do not keep the process alive: when a test fails and leaves a handler stuck,
  * the test file still ends (with the failure) instead of hanging on the worker's timers.
  */
-export const unrefSleep: Sleep = (ms, signal) =>
-  new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const finish = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      resolve();
-    };
-    const timer = setTimeout(finish, ms);
-    timer.unref();
-    signal.addEventListener('abort', finish, { once: true });
-  });
+export const unrefSleep: Sleep = createAbortableSleep({ unref: true });
 
 /** {@link unrefSleep} that also counts how often the worker went idle, so a test can await "it looked and found nothing". */
 export function countingSleep(): { readonly sleep: Sleep; readonly idles: EventCounter } {
