@@ -68,6 +68,11 @@ export type {
   VariableStore,
   VariableType,
 } from './actions/index.ts';
-// The first run engine (engine/): in-process, sequential, history journaled in the store.
-export { UNTIL_DEFAULTS, runWorkflow } from './engine/run-workflow.ts';
-export type { RunActionResult, RunFlowTarget, RunResult, RunWorkflowOptions } from './engine/run-workflow.ts';
+// The run engine (engine/): runs journaled in the store, in-process or durably through the JobQueue.
+export { FOREACH_CONCURRENCY, UNTIL_DEFAULTS, RunEngine } from './engine/run-engine.ts';
+export type { RunActionResult, RunEngineOptions } from './engine/run-engine.ts';
+export { runWorkflow } from './engine/run-workflow.ts';
+export type { RunFlowTarget, RunResult, RunWorkflowOptions } from './engine/run-workflow.ts';
+export type { RunLauncher, RunReply, StartRunInput } from './engine/run-launcher-types.ts';
+export { DEFAULT_INLINE_WAIT_MS, RUNS_QUEUE, createRunLauncher } from './engine/run-launcher.ts';
+export type { DurableRuns, RunFlowContext, RunLauncherOptions, RunWorkerOptions } from './engine/run-launcher.ts';

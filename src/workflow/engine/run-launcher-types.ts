@@ -1,0 +1,45 @@
+/**
+ * What the server and the CLI use to start runs that execute through the JobQueue, and to wait
+ * for a run's reply (its Response action, or its end).
+ */
+import type { ActionResponse } from '../actions/contract.ts';
+import type { RunStatus } from '../rules/status.ts';
+
+/** Input of {@link RunLauncher.start}. */
+export interface StartRunInput {
+  readonly flowId: string;
+  /** The flow version to run; defaults to the flow's current version. */
+  readonly version?: number;
+  /** Defaults to the definition's first trigger. */
+  readonly triggerName?: string;
+  /** The trigger's outputs (`{ headers, queries, body }` for a Request/manual trigger). */
+  readonly triggerOutputs: unknown;
+  /** Correlates the run with its caller (e.g. a parent run's id). */
+  readonly correlationId?: string;
+  readonly clientTrackingId?: string;
+}
+
+/** What a run has answered so far. */
+export interface RunReply {
+  readonly runId: string;
+  /** The run's status when the reply was taken (`Running` when a Response came before the end). */
+  readonly status: RunStatus | 'Running' | 'Waiting';
+  /** The Response action's reply, if one ran. */
+  readonly response: ActionResponse | null;
+  /** The run's error once it finished Failed. */
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+/** Starts durable runs and waits for their replies. */
+export interface RunLauncher {
+  /**
+   * Creates the run and the job that executes it in one transaction and returns at once; a worker
+   * executes the run. NotFoundError for an unknown flow or version.
+   */
+  start(input: StartRunInput): Promise<{ readonly runId: string }>;
+  /**
+   * Resolves with the run's reply as soon as its Response action ran or the run finished,
+   * whichever comes first; `undefined` when neither happened within `timeoutMs`.
+   */
+  waitForReply(runId: string, timeoutMs: number): Promise<RunReply | undefined>;
+}
