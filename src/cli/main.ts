@@ -18,6 +18,8 @@ import { connectorValidate } from './commands/connector-validate.ts';
 import { envCreate, envList } from './commands/env-list.ts';
 import { exprCommand } from './commands/expr.ts';
 import { flowRun } from './commands/flow-run.ts';
+import { runsList } from './commands/runs-list.ts';
+import { runsShow } from './commands/runs-show.ts';
 import { secretsRotateMasterKey } from './commands/secrets-rotate-master-key.ts';
 import { start } from './commands/start.ts';
 
@@ -165,6 +167,22 @@ export function buildProgram(run: (work: Promise<number>) => void): Command {
     .option('--parameters <file>', 'values for the definition parameters as a JSON object')
     .option('--json', 'print one JSON document { runId, status, error, outputs, response, actions }')
     .action((definition: string | undefined, opts: { trigger?: string; parameters?: string; json?: boolean }) => run(flowRun(definition, opts)));
+
+  const runs = program.command('runs').description('run history of flows');
+  runs
+    .command('list')
+    .description('list the newest runs of an environment or of one flow, newest first')
+    .option('--flow <name|id>', 'only the runs of this flow (its id or name)')
+    .option('--env <name>', 'environment', 'default')
+    .option('--top <n>', 'at most this many runs (1–250, default 50)', positiveInteger)
+    .option('--json', 'print JSON (the HTTP API run summaries, each with flowName)')
+    .action((opts: { flow?: string; env: string; top?: number; json?: boolean }) => run(runsList(opts)));
+  runs
+    .command('show')
+    .description('show a run with a per-action table (status, attempts, loop iterations, duration, error)')
+    .argument('<id>', 'run id')
+    .option('--json', 'print the run document the HTTP API returns')
+    .action((id: string, opts: { json?: boolean }) => run(runsShow(id, opts)));
 
   program
     .command('start')

@@ -1,9 +1,33 @@
 /** Identifiers. Random ids use the platform's Web Crypto, so `core` imports no module. */
 
-/** A new random identifier (UUID v4, lower case). */
+/**
+ * A new identifier: a UUID version 7 (RFC 9562, lower case) — 48 bits of millisecond time, then
+ * 74 random bits. Ids created later sort later, so rows keyed by them are appended to the end of
+ * an index instead of landing on random pages (journal writes stay fast as a database grows).
+ */
 export function newId(): string {
-  return globalThis.crypto.randomUUID();
+  if (poolOffset + 16 > pool.length) {
+    globalThis.crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
+  const bytes = pool.subarray(poolOffset, poolOffset + 16);
+  poolOffset += 16;
+  let time = Date.now();
+  for (let index = 5; index >= 0; index--) {
+    bytes[index] = time % 256;
+    time = Math.floor(time / 256);
+  }
+  bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f);
+  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+  let hex = '';
+  for (const byte of bytes) hex += HEX[byte];
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** Random bytes fetched 4 KiB at a time (one Web Crypto call per 256 ids). */
+const pool = new Uint8Array(4096);
+let poolOffset = pool.length;
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /** A name usable in URLs and file names: lower-case letters, digits and dashes. */
 export function slugify(text: string): string {

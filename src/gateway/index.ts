@@ -58,3 +58,5 @@ export type { MockTestParts } from './connector-test/mock-parts.ts';
 export { startMockServer, createMockBackend, generateArguments, generateValue, declaredView } from './mock/index.ts';
 export type { MockServer, MockServerOptions, MockRoute, MockRequestRecord, MockBackend, BackendView, BackendViewOf } from './mock/index.ts';
 export { createCustomCodeResolver, customCodeSupport, createScriptRunner } from './script/index.ts';
+export { runSandboxedFunction } from './script/index.ts';
+export type { SandboxedFunctionFailure, SandboxedFunctionLimits, SandboxedFunctionOptions, SandboxedFunctionResult } from './script/index.ts';

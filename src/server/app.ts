@@ -19,6 +19,9 @@ import { registerGatewayRoutes } from './routes/gateway.ts';
 import type { GatewayWiring } from './gateway-wiring.ts';
 import type { Secrets } from '../secrets/index.ts';
 import { registerSystemRoutes } from './routes/system.ts';
+import { registerFlowRoutes } from './routes/flows.ts';
+import { createFlowService } from '../workflow/index.ts';
+import type { RunLauncher } from '../workflow/index.ts';
 
 /** Options for {@link createApp}. */
 export interface AppOptions {
@@ -37,6 +40,8 @@ export interface AppOptions {
   /** The gateway (invoker, OAuth, egress); with `connections` and `secrets` it enables /apim and the OAuth routes. */
   readonly gateway?: GatewayWiring;
   readonly secrets?: Secrets;
+  /** Starts flow runs (`POST …/flows/{id}/run`); without it that route answers 501. The flow routes are always registered. */
+  readonly runs?: RunLauncher;
 }
 
 /** Creates the HTTP application (not yet listening). */
@@ -69,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       registerGatewayRoutes(app, { store: options.store, connections: options.connections, gateway: options.gateway, secrets: options.secrets });
     }
   }
+  registerFlowRoutes(app, { flows: createFlowService({ store: options.store, ...(options.runs === undefined ? {} : { runs: options.runs }) }), ...(options.runs === undefined ? {} : { runs: options.runs }) });
   await app.ready();
   return app;
 }

@@ -24,6 +24,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   EgressTooManyRedirects: 502,
   ResponseTooLarge: 502,
   UpstreamError: 502,
+  // The server was started without the durable run engine: the route exists but cannot start runs.
+  RunLauncherUnavailable: 501,
 };
 
 /** The JSON body of every error response. */

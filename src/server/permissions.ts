@@ -19,13 +19,20 @@ export type Permission =
   /** See an environment's OAuth app registrations (client ids; secrets never). */
   | 'oauth-apps:read'
   /** Register, change and remove OAuth apps (client id and secret per identity provider or connector). */
-  | 'oauth-apps:write';
+  | 'oauth-apps:write'
+  /** See an environment's flows (definitions included), their runs and run history. */
+  | 'flows:read'
+  /** Create, change, enable, disable and delete flows. */
+  | 'flows:write'
+  /** Start a flow's run by hand (`POST …/flows/{id}/run`). */
+  | 'flows:run';
 
 const ROLE_PERMISSIONS: Readonly<Record<PrincipalRecord['role'], readonly Permission[]>> = {
-  admin: ['catalog:read', 'catalog:write', 'environments:read', 'api:read', 'connections:read', 'connections:write', 'connections:use', 'oauth-apps:read', 'oauth-apps:write'],
-  maker: ['catalog:read', 'catalog:write', 'environments:read', 'api:read', 'connections:read', 'connections:write', 'connections:use', 'oauth-apps:read'],
+  admin: ['catalog:read', 'catalog:write', 'environments:read', 'api:read', 'connections:read', 'connections:write', 'connections:use', 'oauth-apps:read', 'oauth-apps:write', 'flows:read', 'flows:write', 'flows:run'],
+  maker: ['catalog:read', 'catalog:write', 'environments:read', 'api:read', 'connections:read', 'connections:write', 'connections:use', 'oauth-apps:read', 'flows:read', 'flows:write', 'flows:run'],
   // Viewers run what is shared with them: they may see and use shared connections, never create or change one.
-  viewer: ['catalog:read', 'environments:read', 'api:read', 'connections:read', 'connections:use'],
+  // Likewise flows: they may see flows and their runs and start a run, never create, change or delete one.
+  viewer: ['catalog:read', 'environments:read', 'api:read', 'connections:read', 'connections:use', 'flows:read', 'flows:run'],
 };
 
 /** True when `principal` holds `permission`. */

@@ -16,6 +16,7 @@ import type { BootstrapOutcome } from './bootstrap.ts';
 import type { ResolvedConfig } from './config/config.ts';
 import { catalogConnectorLookup } from './routes/connections.ts';
 import { createGatewayWiring } from './gateway-wiring.ts';
+import { createFlowRunner } from './flow-runner.ts';
 
 /** The repository's built-in connectors. */
 export const BUILTIN_CONNECTORS_DIR = join(import.meta.dirname, '..', '..', 'connectors');
@@ -40,8 +41,11 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
     await catalog.syncBuiltins();
     const connections = createConnectionService({ store, secrets, connectors: catalogConnectorLookup(catalog) });
     const gateway = createGatewayWiring({ store, catalog, connections, secrets, config });
-    const app = await createApp({ store, catalog, connections, gateway, secrets, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+    const runner = createFlowRunner({ store, gateway, config });
+    const app = await createApp({ store, catalog, connections, gateway, secrets, runs: runner.runs, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
     const address = await app.listen({ port: config.port, host: config.host });
+    // Runs start once the server listens; unfinished runs of a process that died resume here too.
+    runner.start();
     return {
       app,
       store,
@@ -49,6 +53,8 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
       bootstrap,
       async close() {
         await app.close();
+        // Runs in flight finish their current action and stay resumable (SIGTERM).
+        await runner.stop();
         await gateway.close();
         await store.close();
       },

@@ -1,6 +1,6 @@
 /** Storage: the Store port, its SQLite and PostgreSQL drivers, and the configuration that picks one. */
 export { openStore, DEFAULT_ENVIRONMENT } from './open-store.ts';
-export type { StoreConfig, OpenStoreOptions } from './open-store.ts';
+export type { StoreConfig, OpenStoreOptions, SqliteSynchronous } from './open-store.ts';
 export { storeConfigFromEnv, SQLITE_FILE_NAME } from './store-config-from-env.ts';
 export type { StoreEnvDefaults } from './store-config-from-env.ts';
 export { StorageErrorCode } from './errors.ts';

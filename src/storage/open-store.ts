@@ -9,9 +9,21 @@ import type { Store } from './store.ts';
 
 /** Which database to open. */
 export type StoreConfig =
-  | { readonly driver: 'sqlite'; readonly file: string }
+  | {
+      readonly driver: 'sqlite';
+      readonly file: string;
+      /**
+       * `normal` (default): a commit survives a crash of the process, not necessarily a power cut
+       * (WAL synced at checkpoints); `full`: every commit is synced to disk before it returns
+       * (~1 ms more per commit on a typical disk). docs/adr/0003-sqlite-synchronous.md.
+       */
+      readonly synchronous?: SqliteSynchronous;
+    }
   | { readonly driver: 'sqlite'; readonly memory: true }
   | { readonly driver: 'postgres'; readonly url: string; readonly schema?: string };
+
+/** How SQLite syncs commits to disk (see {@link StoreConfig}). */
+export type SqliteSynchronous = 'normal' | 'full';
 
 /** Injected collaborators of {@link openStore}. */
 export interface OpenStoreOptions {
@@ -52,7 +64,7 @@ function openDriver(config: StoreConfig, clock: Clock, logger: Logger): Promise<
   if (typeof config.file !== 'string' || config.file === '' || config.file === ':memory:') {
     throw invalid('sqlite store file must be a file path — use { driver: "sqlite", memory: true } for an in-memory database');
   }
-  return openSqliteStore({ file: config.file, clock, logger });
+  return openSqliteStore({ file: config.file, clock, logger, synchronous: config.synchronous ?? 'normal' });
 }
 
 function invalid(message: string): UserInputError {

@@ -25,7 +25,7 @@ describe('storeConfigFromEnv', () => {
   it('uses SQLite in the default data directory, creating it with mode 0700', () => {
     const dataDir = join(dir, 'default', 'nested');
     const config = storeConfigFromEnv({}, { dataDir });
-    assert.deepEqual(config, { driver: 'sqlite', file: join(dataDir, 'plugboard.db') });
+    assert.deepEqual(config, { driver: 'sqlite', file: join(dataDir, 'plugboard.db'), synchronous: 'normal' });
     const stat = statSync(dataDir);
     assert.ok(stat.isDirectory());
     assert.equal(stat.mode & 0o777, 0o700);
@@ -36,9 +36,20 @@ describe('storeConfigFromEnv', () => {
     assert.deepEqual(storeConfigFromEnv({ PLUGBOARD_DATA_DIR: dataDir, PLUGBOARD_DATABASE_URL: '' }, { dataDir: join(dir, 'unused') }), {
       driver: 'sqlite',
       file: join(dataDir, 'plugboard.db'),
+      synchronous: 'normal',
     });
     assert.equal(statSync(dataDir).isDirectory(), true);
     assert.throws(() => statSync(join(dir, 'unused')));
+  });
+
+  it('takes PLUGBOARD_SQLITE_SYNC (normal or full) and refuses other values naming the variable', () => {
+    const dataDir = join(dir, 'sync');
+    assert.equal((storeConfigFromEnv({ PLUGBOARD_DATA_DIR: dataDir, PLUGBOARD_SQLITE_SYNC: 'FULL' }, { dataDir }) as { synchronous?: string }).synchronous, 'full');
+    assert.throws(() => storeConfigFromEnv({ PLUGBOARD_DATA_DIR: dataDir, PLUGBOARD_SQLITE_SYNC: 'off' }, { dataDir }), (error: Error & { details?: { variable?: string } }) => {
+      assert.match(error.message, /PLUGBOARD_SQLITE_SYNC is "off" — use normal .* or full/);
+      assert.equal(error.details?.variable, 'PLUGBOARD_SQLITE_SYNC');
+      return true;
+    });
   });
 
   it('selects PostgreSQL for postgres:// and postgresql:// URLs, with an optional schema', () => {

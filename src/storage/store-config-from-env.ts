@@ -70,7 +70,14 @@ export function storeConfigFromEnv(env: Readonly<Record<string, string | undefin
       cause,
     });
   }
-  return Object.freeze({ driver: 'sqlite', file: join(dataDir, SQLITE_FILE_NAME) });
+  const sync = nonEmpty(env['PLUGBOARD_SQLITE_SYNC'])?.toLowerCase() ?? 'normal';
+  if (sync !== 'normal' && sync !== 'full') {
+    throw new UserInputError(`PLUGBOARD_SQLITE_SYNC is "${sync}" — use normal (commits survive a process crash) or full (commits also survive a power cut, slower)`, {
+      code: StorageErrorCode.InvalidStoreConfig,
+      details: { variable: 'PLUGBOARD_SQLITE_SYNC' },
+    });
+  }
+  return Object.freeze({ driver: 'sqlite', file: join(dataDir, SQLITE_FILE_NAME), synchronous: sync });
 }
 
 function databaseUrl(env: Readonly<Record<string, string | undefined>>): string | undefined {

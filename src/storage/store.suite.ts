@@ -22,7 +22,7 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
       await store.close();
     });
 
-    const unique = (prefix: string): string => `${prefix}-${newId().slice(0, 8)}`;
+    const unique = (prefix: string): string => `${prefix}-${newId().slice(-8)}`;
     const newEnvironment = () => store.environments.create({ name: unique('env') });
     const hashOf = (n: number): string => n.toString(16).padStart(64, '0');
     let hashCounter = Date.now();
@@ -50,7 +50,7 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
       it('creates an environment with a display name defaulting to its name', async () => {
         const plain = await store.environments.create({ name: unique('plain') });
         assert.equal(plain.displayName, plain.name);
-        assert.match(plain.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        assert.match(plain.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, "ids are time-ordered UUID v7");
         const named = await store.environments.create({ name: unique('named'), displayName: 'Production (EU)' });
         assert.equal(named.displayName, 'Production (EU)');
         assert.deepEqual(await store.environments.getByName(named.name), named);
@@ -75,7 +75,7 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
       });
 
       it('lists environments sorted by name in code-unit order', async () => {
-        const suffix = newId().slice(0, 8);
+        const suffix = newId().slice(-8);
         const names = [`b-${suffix}`, `B-${suffix}`, `a-${suffix}`, `Z-${suffix}`, `é-${suffix}`];
         for (const n of names) await store.environments.create({ name: n });
         const listed = (await store.environments.list()).map((e) => e.name);
@@ -1252,7 +1252,7 @@ export function defineBlobPlacementTest(name: string, open: () => Promise<Store>
     let runId = '';
     let actionId = '';
     try {
-      const env = await store.environments.create({ name: `blobs-${newId().slice(0, 8)}` });
+      const env = await store.environments.create({ name: `blobs-${newId().slice(-8)}` });
       const { flow } = await store.flows.create({ environmentId: env.id, name: 'blobs', definition: {} });
       // JSON adds two quote characters to a string.
       const run = await store.runs.create({ flowId: flow.id, flowVersion: 1, triggerOutputs: 'x'.repeat(RUN_BLOB_THRESHOLD_BYTES - 1) });

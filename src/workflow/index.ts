@@ -68,6 +68,10 @@ export type {
   VariableStore,
   VariableType,
 } from './actions/index.ts';
+export type { ConnectorAnswer, ConnectorOperationCall, ConnectorPort, ConnectorRawCall } from './actions/index.ts';
+// The connector port (connectors/): ApiConnection / OpenApiConnection calls through the gateway.
+export { ConnectorPortErrorCode, createConnectorPort, operationArguments, resolveConnectionReferences } from './connectors/index.ts';
+export type { ConnectionReferenceTable, ConnectorPortOptions, ResolvedConnectionReference } from './connectors/index.ts';
 // The run engine (engine/): runs journaled in the store, in-process or durably through the JobQueue.
 export { FOREACH_CONCURRENCY, UNTIL_DEFAULTS, RunEngine } from './engine/run-engine.ts';
 export type { RunActionResult, RunEngineOptions } from './engine/run-engine.ts';
@@ -76,3 +80,24 @@ export type { RunFlowTarget, RunResult, RunWorkflowOptions } from './engine/run-
 export type { RunLauncher, RunReply, StartRunInput } from './engine/run-launcher-types.ts';
 export { DEFAULT_INLINE_WAIT_MS, RUNS_QUEUE, createRunLauncher } from './engine/run-launcher.ts';
 export type { DurableRuns, RunFlowContext, RunLauncherOptions, RunWorkerOptions } from './engine/run-launcher.ts';
+// Flows (flows/): the flow service and the run history views of the HTTP API and the CLI.
+export { FlowsErrorCode, RUN_PAGE_LIMITS, checkFlowDefinition, compareIterationKeys, createFlowService, manualTriggerOutputs, repetitionViews, runDocument, runSummaryView } from './flows/index.ts';
+export type {
+  CreateFlowRequest,
+  FlowAddress,
+  FlowRunEntry,
+  FlowService,
+  FlowServiceOptions,
+  FlowSummaryView,
+  FlowView,
+  FoundRun,
+  ManualTriggerOutputs,
+  RepetitionView,
+  RunActionView,
+  RunAddress,
+  RunDocument,
+  RunPage,
+  RunPageRequest,
+  RunSummaryView,
+  UpdateFlowRequest,
+} from './flows/index.ts';

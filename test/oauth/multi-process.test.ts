@@ -76,7 +76,7 @@ async function startTwoProcesses(setup: { readonly open: () => Promise<Store>; r
   const a = await startProcess();
   const b = await startProcess();
 
-  const owner = await a.store.principals.create({ kind: 'user', name: `owner-${newId().slice(0, 8)}`, role: 'maker' });
+  const owner = await a.store.principals.create({ kind: 'user', name: `owner-${newId().slice(-8)}`, role: 'maker' });
   const environment = await a.store.environments.getByName('default');
   assert.ok(environment !== undefined);
   await a.store.connections.create({ id: connectionId, environmentId: environment.id, connectorName: 'loopback-idp', displayName: 'Loopback', ownerId: owner.id, values: {}, status: 'unauthenticated' });

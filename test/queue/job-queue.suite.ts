@@ -28,7 +28,7 @@ export function defineJobQueueSuite(database: TestDatabase): void {
       await database.dispose();
     });
 
-    const newQueueName = () => `q-${newId().slice(0, 8)}`;
+    const newQueueName = () => `q-${newId().slice(-8)}`;
     /** A queue over the suite's store; stopped at the end even when a test fails. */
     const newQueue = (options: { clock?: ManualClock; logger?: AwaitableLogger; on?: Store } = {}): JobQueue => {
       const queue = createEmbeddedQueue({ store: options.on ?? store, ...(options.clock ? { clock: options.clock } : {}), ...(options.logger ? { logger: options.logger } : {}) });
@@ -155,7 +155,7 @@ export function defineJobQueueSuite(database: TestDatabase): void {
         // Only the wake-up after commit can deliver it before the test times out.
         { pollMs: 3_600_000 },
       );
-      const environment = await store.environments.create({ name: `env-${newId().slice(0, 8)}` });
+      const environment = await store.environments.create({ name: `env-${newId().slice(-8)}` });
       const { flow } = await store.flows.create({ environmentId: environment.id, name: 'f', definition: {} });
       await store.transaction(async (tx) => {
         const run = await tx.runs.create({ flowId: flow.id, flowVersion: 1 });

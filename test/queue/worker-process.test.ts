@@ -72,7 +72,7 @@ function defineWorkerProcessTests(database: TestDatabase): void {
     it('delivers the job of a worker killed with SIGKILL mid-job again, as attempt 2, once its lock lapses', { timeout: 60_000 }, async () => {
       const store = await database.open();
       try {
-        const queueName = `kill-${newId().slice(0, 8)}`;
+        const queueName = `kill-${newId().slice(-8)}`;
         const parentQueue = createEmbeddedQueue({ store });
         const { id } = await parentQueue.enqueue(queueName, { step: 'charge card' });
 
@@ -115,7 +115,7 @@ function defineWorkerProcessTests(database: TestDatabase): void {
     it('never runs one job in two worker processes, and both stop cleanly on SIGTERM', { timeout: 60_000 }, async () => {
       const store = await database.open();
       try {
-        const queueName = `procs-${newId().slice(0, 8)}`;
+        const queueName = `procs-${newId().slice(-8)}`;
         const queue = createEmbeddedQueue({ store });
         const total = 40;
         const ids = new Set<string>();

@@ -75,7 +75,7 @@ const CONNECTIONS = 30;
 /** Connections, an OAuth app secret and an OAuth state, all sealed by `secrets`. */
 async function seed(store: Store, secrets: Secrets) {
   const env = await store.environments.ensure('default');
-  const owner = await store.principals.create({ kind: 'user', name: `owner-${newId().slice(0, 8)}`, role: 'maker' });
+  const owner = await store.principals.create({ kind: 'user', name: `owner-${newId().slice(-8)}`, role: 'maker' });
   const plain = new Map<string, string>();
   for (let i = 0; i < CONNECTIONS; i += 1) {
     const id = newId();

@@ -9,7 +9,9 @@ import { basename, extname } from 'node:path';
 import { errorMessage, formatIssue, systemClock } from '../../core/index.ts';
 import { isRecord } from '../../expressions/index.ts';
 import { loadWorkflowDefinition, runWorkflow, validateWorkflowDefinition } from '../../workflow/index.ts';
-import type { RunResult } from '../../workflow/index.ts';
+import type { HttpPort, RunResult } from '../../workflow/index.ts';
+import { createEgressClient } from '../../gateway/index.ts';
+import type { ResolvedConfig } from '../../server/index.ts';
 import { withContext } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
 
@@ -56,12 +58,31 @@ export async function flowRun(definitionPath: string | undefined, options: FlowR
   }
 
   const flowName = basename(definitionPath, extname(definitionPath));
-  const result = await withContext(({ store }) =>
-    runWorkflow({ store, loaded, triggerOutputs: inputs.trigger, clock: systemClock, flow: { name: flowName } }),
+  const result = await withContext(({ store, config }) =>
+    withEgress(config, (http) => runWorkflow({ store, loaded, triggerOutputs: inputs.trigger, clock: systemClock, flow: { name: flowName }, http })),
   );
   if (options.json === true) printJson(jsonDocument(result));
   else printRun(result);
   return 0;
+}
+
+/**
+ * Http actions go through the same guarded egress client as the server (PLUGBOARD_EGRESS_ALLOW and
+ * the other egress settings apply), closed after the run.
+ */
+async function withEgress<T>(config: ResolvedConfig, work: (http: HttpPort) => Promise<T>): Promise<T> {
+  const egress = createEgressClient({
+    allow: config.egress.allow,
+    allowMetadata: config.egress.allowMetadata,
+    totalTimeoutMs: config.egress.timeoutMs,
+    headersTimeoutMs: config.egress.timeoutMs,
+    maxResponseBytes: config.egress.maxResponseBytes,
+  });
+  try {
+    return await work((request) => egress.send(request));
+  } finally {
+    await egress.close();
+  }
 }
 
 /** The `--json` document: exactly the documented members. */

@@ -22,4 +22,6 @@ export { CUSTOM_CODE_ERROR_CODES, SCRIPT_HOOK_SIGNATURE } from './errors.ts';
 export type { ScriptErrorContext, ScriptLocation } from './errors.ts';
 export { PRELUDE_GLOBALS } from './prelude.ts';
 export { scriptEngineStats } from './script-engine.ts';
+export { runSandboxedFunction } from './sandboxed-function.ts';
+export type { SandboxedFunctionFailure, SandboxedFunctionLimits, SandboxedFunctionOptions, SandboxedFunctionResult } from './sandboxed-function.ts';
 export type { ScriptEngineStats } from './script-engine.ts';

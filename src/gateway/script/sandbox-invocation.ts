@@ -32,6 +32,9 @@ import type { ScriptEngineLease } from './script-engine.ts';
 import { ScriptBodyTooLargeError, ScriptMessageError, readScriptResponse, readSendAnswer, readSendRequest, requestForScript } from './script-messages.ts';
 import type { ResolvedScriptRunnerOptions, ScriptRequest, ScriptResponse, ScriptRunInput } from './script-types.ts';
 
+/** Why an invocation failed when the hook awaits something that can never settle (callers may recognise it). */
+export const UNSETTLED_PROMISE_MESSAGE = 'the script awaits a promise that can never settle (no send() is in flight and the sandbox has no timers) — await send() or return a value';
+
 /** Console lines kept per invocation; later ones are dropped with one warning. */
 const MAX_LOG_LINES = 100;
 
@@ -223,7 +226,7 @@ class SandboxInvocation {
       if (this.inFlight.size === 0 && this.completed.length === 0) {
         throw customCodeFailed(this.context, {
           name: 'Error',
-          message: 'the script awaits a promise that can never settle (no send() is in flight and the sandbox has no timers) — await send() or return a value',
+          message: UNSETTLED_PROMISE_MESSAGE,
         });
       }
       await this.nextCompletion();

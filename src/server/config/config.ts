@@ -33,6 +33,8 @@ export interface ResolvedConfig {
   readonly rateLimit: { readonly calls: number; readonly windowMs: number };
   /** The URL users reach this server at (OAuth redirect URI, next-page links); default http://{host}:{port}. */
   readonly publicUrl: string;
+  /** Flow runs executed by this process: how many at once, and how soon another process takes over the runs of one that died. */
+  readonly runs: { readonly workers: number; readonly lockMs: number };
 }
 
 /** One documented setting. */
@@ -61,6 +63,12 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PLUGBOARD_EGRESS_MAX_RESPONSE_MB', doc: 'Largest response body an outbound call may return.', default: '100' },
   { env: 'PLUGBOARD_RATE_LIMIT_CALLS', doc: 'Calls one connection may make per window; more are answered 429 with Retry-After.', default: '100' },
   { env: 'PLUGBOARD_RATE_LIMIT_WINDOW_SECONDS', doc: 'Length of the rate-limit window.', default: '60' },
+  { env: 'PLUGBOARD_RUN_WORKERS', doc: 'Flow runs this process executes at once (a parent flow waiting for a child flow holds one).', default: '20' },
+  {
+    env: 'PLUGBOARD_RUN_LOCK_SECONDS',
+    doc: 'How long a run stays claimed by a process without a heartbeat: when a process dies, its unfinished runs resume in another (or after a restart) this much later.',
+    default: '30',
+  },
   { env: 'PLUGBOARD_PUBLIC_URL', doc: 'The URL users reach this server at, used for the OAuth redirect URI (`{url}/api/oauth/callback`); default http://{host}:{port}.' },
   // Read by the secrets area's masterKeyConfigFromEnv (listed here for the documentation).
   {
@@ -132,6 +140,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
     }),
     rateLimit: Object.freeze({ calls: positiveNumber(env, 'PLUGBOARD_RATE_LIMIT_CALLS'), windowMs: positiveNumber(env, 'PLUGBOARD_RATE_LIMIT_WINDOW_SECONDS') * 1000 }),
     publicUrl,
+    runs: Object.freeze({ workers: Math.max(1, Math.floor(positiveNumber(env, 'PLUGBOARD_RUN_WORKERS'))), lockMs: positiveNumber(env, 'PLUGBOARD_RUN_LOCK_SECONDS') * 1000 }),
   });
 }
 

@@ -28,6 +28,8 @@ export interface SqliteStoreOptions {
   readonly file: string;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** `PRAGMA synchronous` for a file database in WAL mode; default `full` (SQLite's own default). */
+  readonly synchronous?: 'normal' | 'full';
 }
 
 /** Opens (creating if missing) and migrates a SQLite database. */
@@ -56,7 +58,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     dialect: createNodeSqliteDialect({ open: () => wrapDatabaseSync(database), fileMutex: lease?.mutex, onDestroy: closeDatabase, transactionScope }),
   });
   try {
-    if (!memory) await useWriteAheadLog(database, file, options.logger);
+    if (!memory && (await useWriteAheadLog(database, file, options.logger))) {
+      // In WAL mode NORMAL still keeps every commit through a process crash (SIGKILL): only a power
+      // cut or an OS crash can lose the last commits. FULL syncs the WAL at every commit.
+      database.exec(`PRAGMA synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    }
     const migrations = await migrate(db, { migrations: allMigrations, clock: options.clock, driver: 'sqlite', lock: async () => undefined });
     return createKyselyStore(db, { driver: 'sqlite', clock: options.clock, migrations, logger: options.logger, transactionScope });
   } catch (error) {
@@ -71,14 +77,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
  * Switching modes needs an exclusive lock and SQLite may report SQLITE_BUSY for it without
  * consulting the busy timeout when another process is opening the same new file, so it is retried.
  */
-async function useWriteAheadLog(database: DatabaseSync, file: string, logger: Logger): Promise<void> {
+async function useWriteAheadLog(database: DatabaseSync, file: string, logger: Logger): Promise<boolean> {
   const deadline = Date.now() + BUSY_TIMEOUT_MS;
   for (;;) {
     try {
       const row = database.prepare('PRAGMA journal_mode = WAL').get();
       const mode = row?.['journal_mode'];
       if (mode !== 'wal') logger.warn('SQLite refused WAL mode; readers will wait for writers', { file, journalMode: String(mode) });
-      return;
+      return mode === 'wal';
     } catch (error) {
       if (!isBusy(error) || Date.now() >= deadline) throw error;
       await delay(20);

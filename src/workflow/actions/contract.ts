@@ -1,7 +1,7 @@
 /**
  * The contract between the workflow engine and the executors of leaf actions: one executor per
  * action type, the same signature for all, found through a registry (STYLE.md §5). Executors are
- * pure apart from the ports they are given here (clock, variables, HTTP).
+ * pure apart from the ports they are given here (clock, variables, HTTP, connectors).
  */
 import type { Clock } from '../../core/index.ts';
 import type { ExpressionContext } from '../../expressions/index.ts';
@@ -62,6 +62,102 @@ export interface HttpActionResponse {
 /** The port the Http action calls: the engine passes the guarded egress client (`(r) => egress.send(r)`). */
 export type HttpPort = (request: HttpActionRequest) => Promise<HttpActionResponse>;
 
+/** A call of one connector operation by its id (the OpenApiConnection action). */
+export interface ConnectorOperationCall {
+  /** The key of the flow's connection reference (`shared_office365`, `office365`). */
+  readonly connectionReference: string;
+  readonly operationId: string;
+  /**
+   * Argument values as Power Automate writes them: keyed by parameter name, where `a/b` means
+   * property `b` of parameter `a`'s object (`emailMessage/To`, `item/Title`, `body/displayName`).
+   */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly signal?: AbortSignal;
+}
+
+/** A method + path call on a connection (the ApiConnection action); the path selects the operation. */
+export interface ConnectorRawCall {
+  /** The key of the flow's connection reference, or the connection id a `$connections` entry holds. */
+  readonly connectionReference: string;
+  /** Upper case (`GET`, `POST`). */
+  readonly method: string;
+  /** The operation path as the action writes it (`/v2/Mail`), segments already URL-encoded. */
+  readonly path: string;
+  /** Query parameters as text. */
+  readonly queries: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The JSON body (or text, or a `{ "$content-type", "$content" }` envelope); undefined = none. */
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+}
+
+/** A connector's answer. A non-2xx status is an answer, not an error. */
+export interface ConnectorAnswer {
+  readonly status: number;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Decoded: a JSON value, text, or `{ "$content-type", "$content" }` for binary content; undefined when empty. */
+  readonly body: unknown;
+  /** The operation that answered, when known (a raw call finds it from method and path). */
+  readonly operationId?: string;
+}
+
+/**
+ * Connector calls on the connections a flow's references name (the engine passes
+ * `createConnectorPort(…)` from `workflow/connectors`). Failures before an answer (unknown
+ * reference, missing parameter, connection refused) are thrown as PlugboardErrors.
+ */
+export interface ConnectorPort {
+  invokeOperation(call: ConnectorOperationCall): Promise<ConnectorAnswer>;
+  invokeRaw(call: ConnectorRawCall): Promise<ConnectorAnswer>;
+}
+
+/**
+ * What inline code (JavaScriptCode) may read as `workflowContext`: JSON values as the expression
+ * functions return them. The executor copies them into the sandbox, so the engine may hand out
+ * its own objects.
+ */
+export interface WorkflowSnapshot {
+  /** The trigger's result object, as `trigger()` returns it (`outputs.body`, `outputs.headers`, …). */
+  readonly trigger: unknown;
+  /** Result objects of the actions that have a result in this run, by name, as `actions('X')` returns them. */
+  readonly actions: Readonly<Record<string, unknown>>;
+  /** As `workflow()` returns it: `{ id, name, type, location, run: { id, name, type }, tags }`. */
+  readonly workflow: unknown;
+}
+
+/** A call of another workflow's Request trigger (the Workflow action). */
+export interface ChildFlowCall {
+  /**
+   * The child's id: the last path segment of `host.workflow.id` (an ARM id
+   * `/subscriptions/…/providers/Microsoft.Logic/workflows/<name>`, or a Plugboard flow id or name),
+   * or Power Automate's `host.workflowReferenceName`.
+   */
+  readonly flowId: string;
+  /** The id exactly as the action wrote it (the port may resolve a full ARM id itself). */
+  readonly flowReference: string;
+  /** `host.triggerName`; `manual` when the action names none (Power Automate's child flows). */
+  readonly triggerName: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The evaluated `body`; undefined when the action has none. */
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+}
+
+/** The child's reply: what its Response action answered (the port decides what a child without one answers). */
+export interface ChildFlowReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** A JSON value or text; undefined when empty. */
+  readonly body?: unknown;
+}
+
+/**
+ * Runs another workflow through its Request trigger and waits for its reply (the Workflow
+ * action). The engine resolves `flowId`; an unknown child or trigger is thrown as a PlugboardError.
+ */
+export type ChildFlowPort = (call: ChildFlowCall) => Promise<ChildFlowReply>;
+
 /** What an executor may use while it runs. The engine builds one per action execution. */
 export interface ActionContext {
   /**
@@ -77,8 +173,14 @@ export interface ActionContext {
   readonly signal?: AbortSignal;
   /** Outbound HTTP for the Http action; without it the Http action fails with `HttpNotAvailable`. */
   readonly http?: HttpPort;
+  /** Connector calls for ApiConnection and OpenApiConnection; without it they fail with `ConnectorNotAvailable`. */
+  readonly connectors?: ConnectorPort;
   /** Limits for this run (default {@link DEFAULT_ACTION_LIMITS}). */
   readonly limits?: ActionLimits;
+  /** What JavaScriptCode's `workflowContext` is built from; without it JavaScriptCode fails with `InlineCodeNotAvailable`. */
+  readonly workflowSnapshot?: () => WorkflowSnapshot;
+  /** Runs child workflows for the Workflow action; without it that action fails with `ChildFlowNotAvailable`. */
+  readonly childFlows?: ChildFlowPort;
 }
 
 /** The reply a Response action gives the caller of the Request trigger. */

@@ -31,6 +31,26 @@ export const ActionErrorCode = {
   LimitExceeded: 'LimitExceeded',
   /** The engine gave the Http action no outbound HTTP client. */
   HttpNotAvailable: 'HttpNotAvailable',
+  /** The engine gave the connector actions (ApiConnection, OpenApiConnection) no connector port. */
+  ConnectorNotAvailable: 'ConnectorNotAvailable',
+  /** The engine gave JavaScriptCode no `workflowSnapshot`, so its `workflowContext` cannot be built. */
+  InlineCodeNotAvailable: 'InlineCodeNotAvailable',
+  /** JavaScriptCode: the code does not parse as a function body (message with line and column). */
+  InlineCodeSyntaxError: 'InlineCodeSyntaxError',
+  /** JavaScriptCode: the code threw (Logic Apps' own code for this). */
+  InlineCodeScriptRuntimeFailure: 'InlineCodeScriptRuntimeFailure',
+  /** JavaScriptCode: the code ran longer than its time limit. */
+  InlineCodeTimeout: 'InlineCodeTimeout',
+  /** JavaScriptCode: the code used more heap or stack than the sandbox allows. */
+  InlineCodeMemoryLimit: 'InlineCodeMemoryLimit',
+  /** JavaScriptCode: the code is longer than the character limit. */
+  InlineCodeTooLong: 'InlineCodeTooLong',
+  /** JavaScriptCode: `workflowContext` or the returned value is larger than the sandbox passes. */
+  InlineCodeLimitExceeded: 'InlineCodeLimitExceeded',
+  /** JavaScriptCode: no JSON result came back (not JSON data, a promise that never settles, broken built-ins). */
+  InlineCodeResultInvalid: 'InlineCodeResultInvalid',
+  /** The engine gave the Workflow action no port to run child workflows. */
+  ChildFlowNotAvailable: 'ChildFlowNotAvailable',
   /** The action failed for a reason without a more specific code (e.g. the HTTP call could not be made). */
   ActionFailed: 'ActionFailed',
   /** No executor is registered for the action's type. */

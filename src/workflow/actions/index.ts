@@ -10,6 +10,13 @@ export type {
   ActionInput,
   ActionOutcome,
   ActionResponse,
+  ChildFlowCall,
+  ChildFlowPort,
+  ChildFlowReply,
+  ConnectorAnswer,
+  ConnectorOperationCall,
+  ConnectorPort,
+  ConnectorRawCall,
   OutcomeStatus,
   HttpActionRequest,
   HttpActionResponse,
@@ -17,6 +24,7 @@ export type {
   HttpRetryPolicy,
   RunTermination,
   SecureParts,
+  WorkflowSnapshot,
 } from './contract.ts';
 export { ActionError, ActionErrorCode } from './errors.ts';
 export type { ActionErrorCodeName, ActionErrorOptions } from './errors.ts';
@@ -55,3 +63,7 @@ export { terminateExecutor } from './executors/terminate.ts';
 export { waitExecutor } from './executors/wait.ts';
 export { responseExecutor } from './executors/response.ts';
 export { httpExecutor } from './executors/http.ts';
+export { javaScriptCodeExecutor } from './executors/javascript-code.ts';
+export { workflowExecutor } from './executors/workflow.ts';
+export { apiConnectionExecutor } from './executors/api-connection.ts';
+export { openApiConnectionExecutor } from './executors/open-api-connection.ts';

@@ -22,6 +22,20 @@ export interface ActionLimits {
   readonly maxHttpUriChars: number;
   /** Time for one outbound Http attempt in ms (120 s, Consumption). */
   readonly httpTimeoutMs: number;
+  /**
+   * Characters of JavaScriptCode's `code`: 100,000, the documented single-tenant (Standard) limit —
+   * Plugboard is self-hosted, and Standard workflows ship longer code; set 1,024 for Consumption's.
+   */
+  readonly maxInlineCodeChars: number;
+  /** JavaScriptCode's execution time in ms (5 s: Consumption's limit and the custom-code sandbox's; Standard allows 15 s). */
+  readonly inlineCodeTimeoutMs: number;
+  /** JavaScriptCode's sandbox heap in bytes (64 MiB, the custom-code sandbox's). */
+  readonly inlineCodeMemoryBytes: number;
+  /**
+   * Bytes of `workflowContext` as JSON going into the sandbox, and of the returned value coming out
+   * (8 MiB, the custom-code sandbox's body limit; Logic Apps documents 50 MB, which does not fit the heap).
+   */
+  readonly inlineCodeMaxDataBytes: number;
 }
 
 /** Logic Apps' documented values (Consumption, multitenant). */
@@ -34,6 +48,10 @@ export const DEFAULT_ACTION_LIMITS: ActionLimits = Object.freeze({
   maxSwitchCases: 25,
   maxHttpUriChars: 2_048,
   httpTimeoutMs: 120_000,
+  maxInlineCodeChars: 100_000,
+  inlineCodeTimeoutMs: 5_000,
+  inlineCodeMemoryBytes: 64 * 1024 * 1024,
+  inlineCodeMaxDataBytes: 8 * 1024 * 1024,
 });
 
 /** The defaults overridden by `limits`, frozen. */

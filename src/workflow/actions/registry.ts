@@ -7,6 +7,7 @@ import { PlugboardError, isPlugboardError } from '../../core/index.ts';
 import { ExpressionEvaluationError, ExpressionSyntaxError } from '../../expressions/index.ts';
 import type { ActionContext, ActionExecutor, ActionInput, ActionOutcome } from './contract.ts';
 import { ActionError, ActionErrorCode } from './errors.ts';
+import { apiConnectionExecutor } from './executors/api-connection.ts';
 import { appendToArrayVariableExecutor } from './executors/append-to-array-variable.ts';
 import { appendToStringVariableExecutor } from './executors/append-to-string-variable.ts';
 import { composeExecutor } from './executors/compose.ts';
@@ -14,7 +15,9 @@ import { decrementVariableExecutor } from './executors/decrement-variable.ts';
 import { httpExecutor } from './executors/http.ts';
 import { incrementVariableExecutor } from './executors/increment-variable.ts';
 import { initializeVariableExecutor } from './executors/initialize-variable.ts';
+import { javaScriptCodeExecutor } from './executors/javascript-code.ts';
 import { joinExecutor } from './executors/join.ts';
+import { openApiConnectionExecutor } from './executors/open-api-connection.ts';
 import { parseJsonExecutor } from './executors/parse-json.ts';
 import { queryExecutor } from './executors/query.ts';
 import { responseExecutor } from './executors/response.ts';
@@ -23,6 +26,7 @@ import { setVariableExecutor } from './executors/set-variable.ts';
 import { tableExecutor } from './executors/table.ts';
 import { terminateExecutor } from './executors/terminate.ts';
 import { waitExecutor } from './executors/wait.ts';
+import { workflowExecutor } from './executors/workflow.ts';
 import { secureDataOf } from './secure-data.ts';
 import { templateErrorPath, withPathPrefix } from './value-evaluator.ts';
 
@@ -61,6 +65,10 @@ export const BUILT_IN_ACTION_EXECUTORS: readonly ActionExecutor[] = Object.freez
   waitExecutor,
   responseExecutor,
   httpExecutor,
+  javaScriptCodeExecutor,
+  workflowExecutor,
+  apiConnectionExecutor,
+  openApiConnectionExecutor,
 ]);
 
 /** A registry of `executors`; throws when a type is not lower case or is registered twice. */

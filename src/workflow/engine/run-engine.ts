@@ -27,6 +27,7 @@ import type { SecuredProducer } from '../actions/secure-data.ts';
 import { switchCase } from '../actions/switch-case.ts';
 import type { SwitchCaseDefinition } from '../actions/switch-case.ts';
 import { createValueEvaluator } from '../actions/value-evaluator.ts';
+import type { ValueEvaluator } from '../actions/value-evaluator.ts';
 import { createVariableStore } from '../actions/variable-store.ts';
 import type { VariableStore } from '../actions/variable-store.ts';
 import type { ActionContainer, WorkflowAction, WorkflowDefinition } from '../definition/model.ts';
@@ -77,7 +78,31 @@ export interface RunEngineOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Told when a Response action produced the run's reply (before the run ends). */
   readonly onResponse?: (response: ActionResponse) => void;
+  /** Evaluates action inputs; share one between runs (it caches parsed templates). Default: a new one on `clock`. */
+  readonly evaluateValue?: ValueEvaluator;
 }
+
+/**
+ * Built-in actions without effects outside the run: a crash while one runs loses nothing, so it is
+ * journaled once, when it ends (one write instead of start + finish). Everything else (Http,
+ * connectors, child flows, inline code, Wait…) is journaled as started before it runs.
+ */
+const JOURNALED_AT_END: ReadonlySet<string> = new Set([
+  'compose',
+  'parsejson',
+  'query',
+  'select',
+  'join',
+  'table',
+  'initializevariable',
+  'setvariable',
+  'incrementvariable',
+  'decrementvariable',
+  'appendtoarrayvariable',
+  'appendtostringvariable',
+  'terminate',
+  'response',
+]);
 
 /** Where an action runs: its loop iteration and the loop values visible there. */
 interface Frame {
@@ -134,13 +159,13 @@ export class RunEngine {
   private readonly results = new Map<string, unknown[]>();
   /** Type and secured parts of every leaf action run so far, for secure-data propagation. */
   private readonly producers = new Map<string, SecuredProducer>();
-  private readonly evaluateValue;
+  private readonly evaluateValue: ValueEvaluator;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: RunEngineOptions) {
     this.options = options;
     this.journal = options.journal ?? EMPTY_JOURNAL;
-    this.evaluateValue = createValueEvaluator({ evaluator: createWorkflowEvaluator({ clock: options.clock }) });
+    this.evaluateValue = options.evaluateValue ?? createValueEvaluator({ evaluator: createWorkflowEvaluator({ clock: options.clock }) });
     this.sleep = options.sleep ?? realSleep;
   }
 
@@ -211,17 +236,20 @@ export class RunEngine {
     // A control action is entered again on resume (its children restore themselves); it keeps
     // its open attempt. A leaf attempt left open ran in a process that died: it runs again.
     const reuse = recorded !== undefined && (control || action.type.toLowerCase() === 'wait') ? recorded : undefined;
-    const attemptId = reuse !== undefined ? reuse.id : (await this.options.runs.startAction({ runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey })).id;
+    const atEnd = reuse === undefined && JOURNALED_AT_END.has(action.type.toLowerCase()) && action.raw['limit'] === undefined;
+    const attemptId = reuse !== undefined ? reuse.id : atEnd ? undefined : (await this.options.runs.startAction({ runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey })).id;
     const executed = await this.execute(action, frame, reuse);
     if (executed === PENDING) return PENDING;
     if (reuse !== undefined && isFinalRecord(reuse)) return executed.status;
-    await this.options.runs.finishAction(attemptId, {
+    const result = {
       status: executed.status,
       inputs: executed.inputs ?? null,
       outputs: executed.outputs ?? null,
       error: executed.error ?? null,
       ...(executed.trackedProperties === undefined ? {} : { trackedProperties: executed.trackedProperties }),
-    });
+    };
+    if (attemptId === undefined) await this.options.runs.recordAction({ runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey, ...result });
+    else await this.options.runs.finishAction(attemptId, result);
     return executed.status;
   }
 
@@ -303,6 +331,10 @@ export class RunEngine {
       evaluate: (value, extra) => this.evaluateValue(value, { ...this.expressionContext(frame), ...extra }),
       variables: this.variables,
       clock,
+      workflowSnapshot: () => {
+        const context = this.expressionContext(frame);
+        return { trigger: context.trigger, actions: context.actions ?? {}, workflow: this.options.workflow };
+      },
       ...(this.options.http === undefined ? {} : { http: this.options.http }),
       ...(controller === undefined ? {} : { signal: controller.signal }),
     };
@@ -312,6 +344,11 @@ export class RunEngine {
       if (delay > (this.options.inlineWaitMs ?? Number.POSITIVE_INFINITY)) {
         this.suspendedUntil = Math.min(this.suspendedUntil ?? Number.POSITIVE_INFINITY, outcome.waitUntil);
         return PENDING;
+      }
+      if (timeoutMs !== undefined && delay > timeoutMs) {
+        // The Wait outlives its own limit.timeout: it ends TimedOut when the limit is reached.
+        await this.sleep(timeoutMs);
+        return { status: 'TimedOut', inputs: outcome.inputs, error: { code: 'ActionTimedOut', message: `action '${action.name}' did not finish within its limit.timeout of ${timeoutMs} ms and was stopped` } };
       }
       if (delay > 0) await this.sleep(delay);
     }
@@ -412,12 +449,18 @@ export class RunEngine {
       // Limits are checked between passes: an overrunning pass is not interrupted (wdl.md §4).
       if (met || index + 1 >= limit.count || this.options.clock.now() - started >= limit.timeoutMs) break;
     }
-    const status = loopStatus(iterations);
+    // An Until ends with the status of its last pass (an earlier failed pass that the loop got past
+    // does not fail it); with `FailWhenLimitsReached` a limit reached before the condition fails it.
+    const last = iterations[iterations.length - 1];
+    const failWhenLimits = hasOperationOption(action, 'FailWhenLimitsReached');
+    const status: ContainerStatus = last === 'Failed' || (failWhenLimits && !met && this.terminated === undefined) ? 'Failed' : 'Succeeded';
     return {
       status,
       inputs: { limit: { count: limit.count, timeoutMs: limit.timeoutMs } },
       outputs: { iterations: iterations.length, conditionMet: met },
-      ...(status === 'Failed' ? { error: { ...CONTAINER_FAILED_ERROR } } : {}),
+      ...(status === 'Failed'
+        ? { error: last === 'Failed' ? { ...CONTAINER_FAILED_ERROR } : { code: 'UntilLimitsReached', message: `Until '${action.name}' reached its limit (${limit.count} passes or ${limit.timeoutMs} ms) before its condition held, and FailWhenLimitsReached is set` } }
+        : {}),
     };
   }
 
@@ -493,11 +536,6 @@ export class RunEngine {
     };
   }
 
-  /** A read-only copy of what inline code may see (`workflowContext`). */
-  snapshot(): { trigger: unknown; actions: Record<string, unknown>; workflow: unknown } {
-    return { trigger: { outputs: this.options.triggerOutputs }, actions: Object.fromEntries(this.history), workflow: this.options.workflow };
-  }
-
   /** The definition's `outputs` section evaluated at the end; one that fails to evaluate is null. */
   definitionOutputs(definition: WorkflowDefinition): Record<string, unknown> {
     const declared = definition.raw['outputs'];
@@ -567,10 +605,15 @@ function untilLimit(raw: unknown): { count: number; timeoutMs: number } {
   return { count, timeoutMs: timeout ?? UNTIL_DEFAULTS.timeoutMs };
 }
 
+/** True when the action's `operationOptions` (comma-separated, any case) include `option`. */
+function hasOperationOption(action: WorkflowAction, option: string): boolean {
+  const options = action.raw['operationOptions'];
+  return typeof options === 'string' && options.split(',').some((entry) => entry.trim().toLowerCase() === option.toLowerCase());
+}
+
 /** `runtimeConfiguration.concurrency.repetitions` (1–50, default 20); `operationOptions: Sequential` → 1. */
 function foreachConcurrency(action: WorkflowAction): number {
-  const options = action.raw['operationOptions'];
-  if (typeof options === 'string' && options.split(',').some((option) => option.trim().toLowerCase() === 'sequential')) return 1;
+  if (hasOperationOption(action, 'Sequential')) return 1;
   const configuration = action.raw['runtimeConfiguration'];
   const concurrency = isRecord(configuration) && isRecord(configuration['concurrency']) ? configuration['concurrency']['repetitions'] : undefined;
   if (typeof concurrency !== 'number' || !Number.isInteger(concurrency)) return FOREACH_CONCURRENCY.default;

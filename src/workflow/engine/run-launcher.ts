@@ -4,14 +4,18 @@
  * Wait suspended it); `waitForReply` hands the Response (or the end) back to the caller.
  */
 import type { Clock, Logger } from '../../core/index.ts';
-import { NotFoundError, silentLogger } from '../../core/index.ts';
+import { ConflictError, NotFoundError, PlugboardError, silentLogger } from '../../core/index.ts';
 import { isRecord } from '../../expressions/index.ts';
 import type { JobQueue, JobWorker } from '../../queue/index.ts';
 import type { Store } from '../../storage/index.ts';
-import type { ActionContext, ActionResponse, HttpPort } from '../actions/contract.ts';
+import type { ActionContext, ActionResponse, ChildFlowPort, HttpPort } from '../actions/contract.ts';
 import { createBuiltInActionRegistry } from '../actions/registry.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
 import { loadWorkflowDefinition } from '../definition/load-workflow-definition.ts';
+import type { LoadedWorkflow } from '../definition/load-workflow-definition.ts';
+import { createValueEvaluator } from '../actions/value-evaluator.ts';
+import { createWorkflowEvaluator } from '../../expressions/index.ts';
+import type { FlowVersionRecord } from '../../storage/index.ts';
 import type { ActionContainer } from '../definition/model.ts';
 import { createJournal } from './journal.ts';
 import { RunEngine } from './run-engine.ts';
@@ -20,6 +24,9 @@ import { runEnd, workflowObject } from './run-workflow.ts';
 
 /** The queue durable runs go through. */
 export const RUNS_QUEUE = 'workflow.runs';
+
+/** How long a parent's Workflow action waits for its child's reply. */
+export const CHILD_FLOW_TIMEOUT_MS = 24 * 3_600_000;
 
 /** Waits longer than this suspend the run (its job ends; a timer job continues it). */
 export const DEFAULT_INLINE_WAIT_MS = 5_000;
@@ -32,7 +39,7 @@ export interface RunLauncherOptions {
   readonly registry?: ActionRegistry;
   readonly http?: HttpPort;
   /** Ports for connector actions, inline code… given the run's flow (its connection references). */
-  readonly ports?: (flow: RunFlowContext) => Partial<ActionContext>;
+  readonly ports?: (flow: RunFlowContext) => Partial<ActionContext> | Promise<Partial<ActionContext>>;
   /** Default {@link DEFAULT_INLINE_WAIT_MS}. */
   readonly inlineWaitMs?: number;
   readonly logger?: Logger;
@@ -44,6 +51,8 @@ export interface RunLauncherOptions {
 export interface RunFlowContext {
   readonly flowId: string;
   readonly environmentId: string;
+  /** The flow's owner: connector actions act for this principal (null: created by the system). */
+  readonly ownerId: string | null;
   readonly runId: string;
   readonly connectionReferences: Readonly<Record<string, unknown>>;
   readonly parameters: Readonly<Record<string, unknown>>;
@@ -76,6 +85,21 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
   const inlineWaitMs = options.inlineWaitMs ?? DEFAULT_INLINE_WAIT_MS;
   const pollMs = options.replyPollMs ?? 250;
   const listeners = new Map<string, Set<ReplyListener>>();
+  // One evaluator for every run of this launcher: it caches parsed templates (evaluation is synchronous).
+  const evaluateValue = createValueEvaluator({ evaluator: createWorkflowEvaluator({ clock }) });
+  // Flow versions never change: each is loaded (parsed, normalised) once.
+  const loadedVersions = new Map<string, LoadedVersion>();
+  const loadVersion = (flowId: string, version: FlowVersionRecord): LoadedVersion => {
+    const key = `${flowId}@${version.version}`;
+    let found = loadedVersions.get(key);
+    if (found === undefined) {
+      const loaded = loadWorkflowDefinition(version.definition, { connectionReferences: version.connectionReferences });
+      found = { loaded, responseNames: responseActionNames(loaded), triggerName: loaded.definition?.triggers[0]?.name ?? null };
+      if (loadedVersions.size >= 500) loadedVersions.delete(loadedVersions.keys().next().value as string);
+      loadedVersions.set(key, found);
+    }
+    return found;
+  };
 
   const publish = (reply: RunReply): void => {
     for (const listener of listeners.get(reply.runId) ?? []) listener(reply);
@@ -87,7 +111,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     const flow = await store.flows.get(run.flowId);
     const version = await store.flows.getVersion(run.flowId, run.flowVersion);
     if (flow === undefined || version === undefined) return 'gone';
-    const loaded = loadWorkflowDefinition(version.definition, { connectionReferences: version.connectionReferences });
+    const { loaded } = loadVersion(flow.id, version);
     const definition = loaded.definition;
     if (definition === undefined) {
       await store.runs.finish(runId, { status: 'Failed', error: { code: 'WorkflowDefinitionInvalid', message: `flow '${flow.name}' version ${version.version} holds no runnable definition` } });
@@ -97,7 +121,8 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     if (run.status === 'Waiting') await store.runs.setStatus(runId, 'Running');
     const journal = createJournal(await store.runs.listActions(runId));
     const parameters = loaded.parameters;
-    const flowContext: RunFlowContext = { flowId: flow.id, environmentId: flow.environmentId, runId, connectionReferences: version.connectionReferences, parameters };
+    const flowContext: RunFlowContext = { flowId: flow.id, environmentId: flow.environmentId, ownerId: flow.ownerId, runId, connectionReferences: version.connectionReferences, parameters };
+    const extraPorts = options.ports === undefined ? {} : await options.ports(flowContext);
     const engine = new RunEngine({
       runs: store.runs,
       clock,
@@ -108,8 +133,9 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       workflow: workflowObject(flow, runId),
       journal,
       inlineWaitMs,
+      evaluateValue,
       ...(options.http === undefined ? {} : { http: options.http }),
-      ...(options.ports === undefined ? {} : { ports: options.ports(flowContext) }),
+      ports: { childFlows: childFlowPort(flowContext), ...extraPorts },
       onResponse: (response) => publish({ runId, status: 'Running', response, error: null }),
     });
     const top = await engine.runDefinition(definition);
@@ -135,7 +161,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     const run = await store.runs.get(runId);
     if (run === undefined) throw new NotFoundError(`no run has the id '${runId}'`, { code: 'RunNotFound' });
     const version = await store.flows.getVersion(run.flowId, run.flowVersion);
-    const responseNames = version === undefined ? new Set<string>() : responseActionNames(version.definition);
+    const responseNames = version === undefined ? new Set<string>() : loadVersion(run.flowId, version).responseNames;
     let response: ActionResponse | null = null;
     if (responseNames.size > 0) {
       for (const record of await store.runs.listActions(runId)) {
@@ -151,14 +177,35 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     return { runId, status: run.status as RunReply['status'], response, error };
   }
 
-  return {
+  /**
+   * The Workflow action: runs a flow of the same environment (by id, else by name) through its
+   * Request trigger and waits for its reply. A child without a Response answers when it ends:
+   * 200 with no body when it succeeded, 502 with its error otherwise.
+   */
+  function childFlowPort(parent: RunFlowContext): ChildFlowPort {
+    return async (call) => {
+      const byId = await store.flows.get(call.flowId);
+      const child = byId !== undefined && byId.environmentId === parent.environmentId ? byId : await store.flows.getByName(parent.environmentId, call.flowId);
+      if (child === undefined) {
+        throw new NotFoundError(`the Workflow action names flow '${call.flowReference}', which is not a flow of this environment — give the id or the name of an existing flow`, { code: 'ChildFlowNotFound' });
+      }
+      if (child.state === 'disabled') throw new ConflictError(`flow '${child.name}' is disabled — enable it before calling it from another flow`, { code: 'ChildFlowDisabled' });
+      const { runId } = await launcher.start({ flowId: child.id, triggerName: call.triggerName, triggerOutputs: { headers: call.headers, queries: {}, body: call.body ?? null }, correlationId: parent.runId });
+      const reply = await launcher.waitForReply(runId, CHILD_FLOW_TIMEOUT_MS);
+      if (reply === undefined) throw new PlugboardError(`child flow '${child.name}' (run ${runId}) did not reply within ${CHILD_FLOW_TIMEOUT_MS / 3_600_000} hours`, { code: 'ChildFlowTimedOut', kind: 'operational' });
+      if (reply.response !== null) return { status: reply.response.statusCode, headers: reply.response.headers, body: reply.response.body };
+      return reply.status === 'Succeeded' ? { status: 200, headers: {}, body: undefined } : { status: 502, headers: {}, body: { error: reply.error ?? { code: 'ChildFlowFailed', message: `child flow run ${runId} ended ${reply.status}` } } };
+    };
+  }
+
+  const launcher: DurableRuns = {
     async start(input: StartRunInput) {
       const flow = await store.flows.get(input.flowId);
       if (flow === undefined) throw new NotFoundError(`no flow has the id '${input.flowId}'`, { code: 'FlowNotFound' });
       const versionNumber = input.version ?? flow.currentVersion;
       const version = await store.flows.getVersion(flow.id, versionNumber);
       if (version === undefined) throw new NotFoundError(`flow '${flow.name}' has no version ${versionNumber}`, { code: 'FlowVersionNotFound' });
-      const triggerName = input.triggerName ?? firstTriggerName(version.definition);
+      const triggerName = input.triggerName ?? loadVersion(flow.id, version).triggerName;
       return store.transaction(async (tx) => {
         const run = await tx.runs.create({
           flowId: flow.id,
@@ -174,9 +221,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     },
 
     async waitForReply(runId, timeoutMs) {
-      const known = await storedReply(runId);
-      if (known !== undefined) return known;
-      return new Promise<RunReply | undefined>((resolve) => {
+      return new Promise<RunReply | undefined>((resolve, reject) => {
         let settled = false;
         const set = listeners.get(runId) ?? new Set<ReplyListener>();
         listeners.set(runId, set);
@@ -192,6 +237,11 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
         const listener: ReplyListener = (reply) => done(reply);
         set.add(listener);
         const timer = setTimeout(() => done(undefined), timeoutMs);
+        // Listening first, then reading the store: a reply published in between is not missed.
+        storedReply(runId).then((reply) => reply !== undefined && done(reply), (error: unknown) => {
+          done(undefined);
+          reject(error);
+        });
         // Another process may run it: look at the store now and then.
         const poll = setInterval(() => {
           storedReply(runId).then((reply) => reply !== undefined && done(reply), () => undefined);
@@ -217,17 +267,20 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       );
     },
   };
+  return launcher;
 }
 
-function firstTriggerName(raw: unknown): string | null {
-  const loaded = loadWorkflowDefinition(raw);
-  return loaded.definition?.triggers[0]?.name ?? null;
+/** A flow version as the launcher uses it. */
+interface LoadedVersion {
+  readonly loaded: LoadedWorkflow;
+  readonly responseNames: ReadonlySet<string>;
+  readonly triggerName: string | null;
 }
 
-/** Names of the Response actions at any depth of a stored definition. */
-function responseActionNames(raw: unknown): Set<string> {
+/** Names of the Response actions at any depth of a definition. */
+function responseActionNames(loaded: LoadedWorkflow): Set<string> {
   const names = new Set<string>();
-  const definition = loadWorkflowDefinition(raw).definition;
+  const definition = loaded.definition;
   const walk = (container: ActionContainer): void => {
     for (const action of container.actions) {
       if (action.type.toLowerCase() === 'response') names.add(action.name);

@@ -1,0 +1,183 @@
+/**
+ * `npm run bench:engine` — a flow Request trigger → Compose → Response executed over HTTP with its
+ * full history persisted, against a plain `node:http` JSON echo server measured in the same run
+ * (target ratio ≥ 0.10, DESIGN.md §5).
+ *
+ * Three processes: the echo server (child), the real Plugboard server (child: `startServer`,
+ * SQLite store in a temp dir, runs executed by its worker), and this process (orchestrator and
+ * autocannon). Each call of the flow is `POST /api/environments/default/flows/{id}/run?wait=true`:
+ * the run and its job commit in one transaction, the worker claims the job, journals both actions
+ * (start + finish each), finishes the run, and the route answers with the Response action's reply.
+ * Only the target being measured gets load. After a warm-up, `--rounds` rounds measure echo and
+ * plugboard (order reversed every other round); the ratio is the median of the per-round ratios.
+ * The run is checked: the reply body and the number of runs recorded.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const PAYLOAD = JSON.stringify({ name: 'Ada', order: { id: 'o-17', items: [1, 2, 3], total: 42.5 } });
+
+const DEFINITION = {
+  $schema: 'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+  contentVersion: '1.0.0.0',
+  triggers: { manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } } },
+  actions: {
+    Compose: { type: 'Compose', inputs: { greeting: "@{concat('Hello, ', triggerBody()?['name'])}", order: "@triggerBody()?['order']" }, runAfter: {} },
+    Response: { type: 'Response', kind: 'Http', inputs: { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: "@outputs('Compose')" }, runAfter: { Compose: ['Succeeded'] } },
+  },
+  outputs: {},
+};
+
+interface Ready {
+  readonly port: number;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The request body each call sends. */
+  readonly body: string;
+}
+
+/** The manual-run route takes the trigger outputs: the payload goes under `body`. */
+const RUN_BODY = JSON.stringify({ body: JSON.parse(PAYLOAD) });
+
+function announce(ready: Ready): void {
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+}
+
+/** Stops when the parent closes stdin (also when the parent dies): no orphans. */
+function untilParentCloses(close: () => Promise<void>): void {
+  createInterface({ input: process.stdin }).on('close', () => {
+    void close().finally(() => process.exit(0));
+  });
+}
+
+/** The baseline: parses the JSON body and answers it back. */
+async function runEcho(): Promise<void> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { name: string; order: unknown };
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ greeting: `Hello, ${body.name}`, order: body.order }));
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  announce({ port: (server.address() as AddressInfo).port, path: '/', headers: {}, body: PAYLOAD });
+  untilParentCloses(() => new Promise((done) => server.close(() => done())));
+}
+
+async function runPlugboard(dataDir: string): Promise<void> {
+  const { loadConfig } = await import('../src/server/config/config.ts');
+  const { startServer } = await import('../src/server/server.ts');
+  const config = loadConfig({ PLUGBOARD_PORT: '0', PLUGBOARD_DATA_DIR: dataDir, PLUGBOARD_BOOTSTRAP_TOKEN: ADMIN_TOKEN, PLUGBOARD_LOG_LEVEL: 'warn' });
+  const server = await startServer(config);
+  const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+  const created = await fetch(`${server.url}/api/environments/default/flows`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench-engine', definition: DEFINITION }) });
+  if (created.status !== 201) throw new Error(`creating the flow answered ${created.status}: ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  announce({ port: Number(new URL(server.url).port), path: `/api/environments/default/flows/${id}/run?wait=true`, headers, body: RUN_BODY });
+  untilParentCloses(() => server.close());
+}
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly ready: Ready;
+}
+
+function startChild(role: string, ...args: string[]): Promise<Child> {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', import.meta.filename, '--role', role, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ process: child, ready: JSON.parse(line) as Ready }));
+  });
+}
+
+interface Measured {
+  readonly requests: number;
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+
+async function load(target: Ready, seconds: number, connections: number): Promise<Measured> {
+  const autocannon = createRequire(import.meta.url)('autocannon') as (options: object) => Promise<{ requests: { total: number; average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number }>;
+  const result = await autocannon({ url: `http://127.0.0.1:${target.port}${target.path}`, method: 'POST', headers: { ...target.headers, 'content-type': 'application/json' }, body: target.body, connections, duration: seconds });
+  return { requests: result.requests.total, perSecond: result.requests.total / seconds, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+async function orchestrate(options: { seconds: number; rounds: number; connections: number }): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'plugboard-bench-engine-'));
+  const children: ChildProcess[] = [];
+  try {
+    const echo = await startChild('echo');
+    children.push(echo.process);
+    const plugboard = await startChild('plugboard', '--data', dataDir);
+    children.push(plugboard.process);
+
+    // Check the flow answers what the echo answers before measuring.
+    const probe = await fetch(`http://127.0.0.1:${plugboard.ready.port}${plugboard.ready.path}`, { method: 'POST', headers: plugboard.ready.headers, body: plugboard.ready.body });
+    const expected = await (await fetch(`http://127.0.0.1:${echo.ready.port}/`, { method: 'POST', body: PAYLOAD })).json();
+    const answered = await probe.json();
+    if (probe.status !== 200 || JSON.stringify(answered) !== JSON.stringify(expected)) throw new Error(`the flow answered ${probe.status} ${JSON.stringify(answered)}, expected ${JSON.stringify(expected)}`);
+
+    await load(echo.ready, 2, options.connections);
+    await load(plugboard.ready, 3, options.connections);
+    const echoRounds: Measured[] = [];
+    const flowRounds: Measured[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      const order = round % 2 === 0 ? (['echo', 'flow'] as const) : (['flow', 'echo'] as const);
+      for (const which of order) {
+        if (which === 'echo') echoRounds.push(await load(echo.ready, options.seconds, options.connections));
+        else flowRounds.push(await load(plugboard.ready, options.seconds, options.connections));
+      }
+    }
+    const ratios = flowRounds.map((flow, index) => flow.perSecond / (echoRounds[index]?.perSecond ?? 1));
+    const errors = flowRounds.reduce((sum, r) => sum + r.errors, 0);
+    const line = (name: string, rounds: readonly Measured[]): string =>
+      `  ${name.padEnd(34)} ${Math.round(median(rounds.map((r) => r.perSecond))).toLocaleString('en-US').padStart(7)} req/s   p50 ${median(rounds.map((r) => r.p50))} ms   p99 ${median(rounds.map((r) => r.p99))} ms`;
+    process.stdout.write(
+      [
+        `bench:engine — ${options.rounds} rounds × ${options.seconds} s, ${options.connections} connections`,
+        line('node:http JSON echo (baseline)', echoRounds),
+        line('flow Request → Compose → Response', flowRounds),
+        `  ratio ${median(ratios).toFixed(3)} (rounds: ${ratios.map((r) => r.toFixed(3)).join(', ')}), target ≥ 0.10 — ${median(ratios) >= 0.1 ? 'met' : 'NOT met'}; ${errors} failed calls`,
+      ].join('\n') + '\n',
+    );
+  } finally {
+    for (const child of children) child.stdin?.end();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const child of children) child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const { values } = parseArgs({
+  options: {
+    role: { type: 'string' },
+    data: { type: 'string' },
+    duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '16' },
+  },
+});
+if (values.role === 'echo') await runEcho();
+else if (values.role === 'plugboard') await runPlugboard(values.data ?? '');
+else await orchestrate({ seconds: Number(values.duration), rounds: Number(values.rounds), connections: Number(values.connections) });

@@ -1,0 +1,86 @@
+/**
+ * The server's flow runs: the embedded job queue over the store, the durable run launcher with
+ * the gateway's ports (Http through the guarded egress client, connector actions through the
+ * invoker acting for the flow's owner), and the worker that executes runs in this process.
+ */
+import { PlugboardError, systemClock } from '../core/index.ts';
+import type { Clock } from '../core/index.ts';
+import { createEmbeddedQueue } from '../queue/index.ts';
+import type { JobQueue, JobWorker } from '../queue/index.ts';
+import type { Store } from '../storage/index.ts';
+import { createConnectorPort, createRunLauncher, resolveConnectionReferences } from '../workflow/index.ts';
+import type { ConnectorPort, DurableRuns, RunFlowContext } from '../workflow/index.ts';
+import type { ResolvedConfig } from './config/config.ts';
+import type { GatewayWiring } from './gateway-wiring.ts';
+
+/** Options of {@link createFlowRunner}. */
+export interface FlowRunnerOptions {
+  readonly store: Store;
+  readonly gateway: Pick<GatewayWiring, 'egress' | 'invoker'>;
+  readonly config: Pick<ResolvedConfig, 'runs'>;
+  readonly clock?: Clock;
+}
+
+/** The launcher the routes use, and the worker's start and stop. */
+export interface FlowRunner {
+  readonly runs: DurableRuns;
+  readonly queue: JobQueue;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Wires durable runs for the server. */
+export function createFlowRunner(options: FlowRunnerOptions): FlowRunner {
+  const { store, gateway, config } = options;
+  const clock = options.clock ?? systemClock;
+  const queue = createEmbeddedQueue({ store, clock });
+  const environmentNames = new Map<string, string>();
+
+  async function environmentName(environmentId: string): Promise<string> {
+    const known = environmentNames.get(environmentId);
+    if (known !== undefined) return known;
+    const found = (await store.environments.list()).find((environment) => environment.id === environmentId);
+    if (found === undefined) throw new PlugboardError(`environment ${environmentId} of the flow no longer exists`, { code: 'EnvironmentNotFound' });
+    environmentNames.set(environmentId, found.name);
+    return found.name;
+  }
+
+  async function connectorsFor(flow: RunFlowContext): Promise<ConnectorPort> {
+    const ownerId = flow.ownerId;
+    if (ownerId === null) {
+      const refuse = async (): Promise<never> => {
+        throw new PlugboardError('this flow has no owner, so its connector actions cannot use any connection — create the flow through the API as the user whose connections it uses', { code: 'FlowOwnerMissing' });
+      };
+      return { invokeOperation: refuse, invokeRaw: refuse };
+    }
+    const owner = await store.principals.get(ownerId);
+    const references = resolveConnectionReferences(flow.connectionReferences, flow.parameters);
+    return createConnectorPort({
+      invoker: gateway.invoker,
+      environment: await environmentName(flow.environmentId),
+      caller: { principalId: ownerId, role: owner?.role ?? 'viewer' },
+      resolveReference: references.resolve,
+    });
+  }
+
+  const runs = createRunLauncher({
+    store,
+    queue,
+    clock,
+    http: (request) => gateway.egress.send(request),
+    ports: async (flow) => ({ connectors: await connectorsFor(flow) }),
+  });
+  let worker: JobWorker | undefined;
+  return {
+    runs,
+    queue,
+    start() {
+      worker ??= runs.work({ concurrency: config.runs.workers, lockMs: config.runs.lockMs });
+    },
+    async stop() {
+      await worker?.stop();
+      worker = undefined;
+      await queue.stop();
+    },
+  };
+}
