@@ -136,11 +136,9 @@ function createConnectionCache(clock: Clock): ConnectionCache {
   };
 }
 
-/** Builds the gateway. */
-export function createGatewayWiring(options: GatewayWiringOptions): GatewayWiring {
-  const { store, catalog, connections, secrets, config } = options;
-  const clock = options.clock ?? systemClock;
-  const egress = createEgressClient({
+/** The guarded egress client with the configured allow-list, timeout and size cap (server and CLI). */
+export function createConfiguredEgress(config: Pick<ResolvedConfig, 'egress'>, clock: Clock = systemClock): EgressClient {
+  return createEgressClient({
     allow: config.egress.allow,
     allowMetadata: config.egress.allowMetadata,
     totalTimeoutMs: config.egress.timeoutMs,
@@ -148,6 +146,13 @@ export function createGatewayWiring(options: GatewayWiringOptions): GatewayWirin
     maxResponseBytes: config.egress.maxResponseBytes,
     clock,
   });
+}
+
+/** Builds the gateway. */
+export function createGatewayWiring(options: GatewayWiringOptions): GatewayWiring {
+  const { store, catalog, connections, secrets, config } = options;
+  const clock = options.clock ?? systemClock;
+  const egress = createConfiguredEgress(config, clock);
   const limiter = createRateLimiter({ limit: config.rateLimit.calls, windowMs: config.rateLimit.windowMs, clock });
 
   const cache = new Map<string, { readonly at: number; readonly resolved: ResolvedConnector }>();

@@ -9,5 +9,5 @@ export { ensureAdminToken } from './bootstrap.ts';
 export type { BootstrapOutcome } from './bootstrap.ts';
 export { generateToken, hashToken } from './tokens.ts';
 export { catalogConnectorLookup } from './routes/connections.ts';
-export { createGatewayWiring } from './gateway-wiring.ts';
+export { createConfiguredEgress, createGatewayWiring } from './gateway-wiring.ts';
 export type { GatewayWiring, GatewayWiringOptions } from './gateway-wiring.ts';

@@ -10,7 +10,7 @@ import { errorMessage, formatIssue, systemClock } from '../../core/index.ts';
 import { isRecord } from '../../expressions/index.ts';
 import { loadWorkflowDefinition, runWorkflow, validateWorkflowDefinition } from '../../workflow/index.ts';
 import type { HttpPort, RunResult } from '../../workflow/index.ts';
-import { createEgressClient } from '../../gateway/index.ts';
+import { createConfiguredEgress } from '../../server/index.ts';
 import type { ResolvedConfig } from '../../server/index.ts';
 import { withContext } from '../context.ts';
 import { printJson, printTable } from '../output.ts';
@@ -71,13 +71,7 @@ export async function flowRun(definitionPath: string | undefined, options: FlowR
  * the other egress settings apply), closed after the run.
  */
 async function withEgress<T>(config: ResolvedConfig, work: (http: HttpPort) => Promise<T>): Promise<T> {
-  const egress = createEgressClient({
-    allow: config.egress.allow,
-    allowMetadata: config.egress.allowMetadata,
-    totalTimeoutMs: config.egress.timeoutMs,
-    headersTimeoutMs: config.egress.timeoutMs,
-    maxResponseBytes: config.egress.maxResponseBytes,
-  });
+  const egress = createConfiguredEgress(config);
   try {
     return await work((request) => egress.send(request));
   } finally {
