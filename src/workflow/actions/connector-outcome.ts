@@ -9,8 +9,6 @@ import type { ActionContext, ActionInput, ActionOutcome, ConnectorAnswer } from 
 import { ActionErrorCode } from './errors.ts';
 import { httpStatusName } from './http-status.ts';
 
-const SANITIZED = '*sanitized*';
-
 /** What a connector action called, for messages: never input values, only names. */
 export interface ConnectorTarget {
   readonly reference: string;
@@ -57,9 +55,3 @@ export function noConnectorsOutcome(action: ActionInput, recorded: unknown): Act
   };
 }
 
-/** Headers as run history shows them: `Authorization` as `*sanitized*`. */
-export function sanitizedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(headers)) Object.defineProperty(out, key, { value: key.toLowerCase() === 'authorization' ? SANITIZED : headers[key], enumerable: true, writable: true, configurable: true });
-  return out;
-}

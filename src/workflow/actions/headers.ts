@@ -1,4 +1,4 @@
-/** Header maps of the Http and Response actions: values written as text, null dropped. */
+/** Header maps of the Http, Response, connector and Workflow actions: values written as text, null dropped. */
 import { isRecord } from '../../expressions/index.ts';
 import { badInput } from './errors.ts';
 import type { InputLocation } from './errors.ts';
@@ -23,4 +23,14 @@ export function headerValue(headers: Readonly<Record<string, string>>, name: str
   const lower = name.toLowerCase();
   for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) return headers[key];
   return undefined;
+}
+
+/** What run history shows instead of a credential. */
+export const SANITIZED = '*sanitized*';
+
+/** Headers as run history shows them: `Authorization` (any case) as `*sanitized*`. */
+export function sanitizedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(headers)) Object.defineProperty(out, key, { value: key.toLowerCase() === 'authorization' ? SANITIZED : headers[key], enumerable: true, writable: true, configurable: true });
+  return out;
 }

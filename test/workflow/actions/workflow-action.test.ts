@@ -51,6 +51,15 @@ describe('Workflow', () => {
     assert.deepEqual(outcome.outputs, { statusCode: 200, headers: {}, body: { access_token: 't' } });
   });
 
+  test('an Authorization header reaches the child but run history shows it sanitized', async () => {
+    const { port, calls } = childFlows({ status: 200, headers: {} });
+    const outcome = await run({ type: 'Workflow', inputs: { host: { workflow: { id: 'orders' } }, headers: { authorization: 'Bearer child-secret-4f2a', 'x-trace': 't1' } } }, withPort(port));
+    assert.equal(outcome.status, 'Succeeded');
+    assert.deepEqual(calls[0]?.headers, { authorization: 'Bearer child-secret-4f2a', 'x-trace': 't1' });
+    assert.deepEqual((outcome.inputs as { headers: unknown }).headers, { authorization: '*sanitized*', 'x-trace': 't1' });
+    assert.doesNotMatch(JSON.stringify(outcome.inputs), /child-secret/);
+  });
+
   test('a plain flow name is passed as it is', async () => {
     const { port, calls } = childFlows({ status: 202, headers: {} });
     const outcome = await run({ type: 'Workflow', inputs: { host: { triggerName: 'When_a_HTTP_request_is_received', workflow: { id: 'orders' } } } }, withPort(port));

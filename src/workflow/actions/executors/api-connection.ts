@@ -9,9 +9,9 @@
 import { isRecord } from '../../../expressions/index.ts';
 import type { ActionExecutor, ActionInput, ConnectorAnswer } from '../contract.ts';
 import { apiConnectionHost } from '../connection-host.ts';
-import { answerOutcome, failedCallOutcome, noConnectorsOutcome, sanitizedHeaders } from '../connector-outcome.ts';
+import { answerOutcome, failedCallOutcome, noConnectorsOutcome } from '../connector-outcome.ts';
 import { badInput } from '../errors.ts';
-import { headerMap } from '../headers.ts';
+import { headerMap, sanitizedHeaders } from '../headers.ts';
 import { describe, evaluateMember, inputsRecord, memberOf } from '../inputs.ts';
 import { wdlText } from '../wdl-text.ts';
 

@@ -11,14 +11,13 @@ import { isPlugboardError } from '../../../core/index.ts';
 import type { ActionExecutor, ActionInput, ActionOutcome, HttpActionRequest, HttpActionResponse, HttpRetryPolicy } from '../contract.ts';
 import { parseIsoDuration } from '../../rules/iso-duration.ts';
 import { ActionErrorCode, badInput } from '../errors.ts';
-import { headerMap, headerValue } from '../headers.ts';
+import { SANITIZED, headerMap, headerValue, sanitizedHeaders } from '../headers.ts';
 import { httpStatusName } from '../http-status.ts';
 import { describe, inputsRecord, memberOf } from '../inputs.ts';
 import { DEFAULT_ACTION_LIMITS } from '../limits.ts';
 import { wdlParseJson, wdlText } from '../wdl-text.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE'];
-const SANITIZED = '*sanitized*';
 const SECOND = 1_000;
 const DAY = 86_400_000;
 
@@ -156,11 +155,6 @@ function sanitizedAuthentication(authentication: unknown): unknown {
   return out;
 }
 
-function sanitizedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(headers)) Object.defineProperty(out, key, { value: key.toLowerCase() === 'authorization' ? SANITIZED : headers[key], enumerable: true, writable: true, configurable: true });
-  return out;
-}
 
 /** Serialises the body as Logic Apps sends it; sets a Content-Type when the body implies one. */
 function requestBody(body: unknown, headers: Record<string, string>): string | Uint8Array | undefined {

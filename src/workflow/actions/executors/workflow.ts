@@ -13,7 +13,7 @@ import { isRecord } from '../../../expressions/index.ts';
 import { isPlugboardError } from '../../../core/index.ts';
 import type { ActionExecutor, ActionInput, ActionOutcome, ChildFlowCall, ChildFlowReply } from '../contract.ts';
 import { ActionErrorCode, badInput } from '../errors.ts';
-import { headerMap } from '../headers.ts';
+import { headerMap, sanitizedHeaders } from '../headers.ts';
 import { httpStatusName } from '../http-status.ts';
 import { describe, inputsRecord, memberOf } from '../inputs.ts';
 
@@ -39,7 +39,7 @@ export const workflowExecutor: ActionExecutor = {
     const body = memberOf(inputs, 'body');
     const recorded = {
       host,
-      ...(rawHeaders === undefined ? {} : { headers }),
+      ...(rawHeaders === undefined ? {} : { headers: sanitizedHeaders(headers) }),
       ...(body === undefined ? {} : { body }),
     };
     if (context.childFlows === undefined) {
