@@ -63,12 +63,22 @@ export function createFlowRunner(options: FlowRunnerOptions): FlowRunner {
     });
   }
 
+  /** The port is built (owner and environment looked up) on a run's first connector call, not for every run. */
+  function lazyConnectors(flow: RunFlowContext): ConnectorPort {
+    let port: Promise<ConnectorPort> | undefined;
+    const resolved = (): Promise<ConnectorPort> => (port ??= connectorsFor(flow));
+    return {
+      invokeOperation: async (call) => (await resolved()).invokeOperation(call),
+      invokeRaw: async (call) => (await resolved()).invokeRaw(call),
+    };
+  }
+
   const runs = createRunLauncher({
     store,
     queue,
     clock,
     http: (request) => gateway.egress.send(request),
-    ports: async (flow) => ({ connectors: await connectorsFor(flow) }),
+    ports: (flow) => ({ connectors: lazyConnectors(flow) }),
   });
   let worker: JobWorker | undefined;
   return {

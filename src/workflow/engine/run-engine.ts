@@ -159,6 +159,8 @@ export class RunEngine {
   private readonly results = new Map<string, unknown[]>();
   /** Type and secured parts of every leaf action run so far, for secure-data propagation. */
   private readonly producers = new Map<string, SecuredProducer>();
+  /** Whether any producer so far has a secured part. */
+  private anySecured = false;
   private readonly evaluateValue: ValueEvaluator;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -364,12 +366,13 @@ export class RunEngine {
     // secure data); otherwise a Compose of a secured Http body would show the secret in history.
     const readsSecured = inheritsSecureInputs(outputReferences(action.raw['inputs']), {
       producer: (name) => (name === null ? undefined : this.producers.get(name)),
-      anySecured: [...this.producers.values()].some((producer) => producer.secure !== undefined && (producer.secure.inputs || producer.secure.outputs)),
+      anySecured: this.anySecured,
     });
     // Compose, ParseJson and Response hand their inputs on as outputs: hidden inputs hide those too.
     const inherited = secureDataOf({ secureData: { properties: ['inputs'] } }, action.type);
     const effective: ActionOutcome = readsSecured ? { ...outcome, secure: { inputs: true, outputs: (outcome.secure?.outputs ?? false) || (inherited?.outputs ?? false) } } : outcome;
     this.producers.set(action.name, { type: action.type, ...(effective.secure === undefined ? {} : { secure: effective.secure }) });
+    if (effective.secure !== undefined && (effective.secure.inputs || effective.secure.outputs)) this.anySecured = true;
     // Run history hides secured parts; expressions of later actions still read the real values.
     const shown = historyView(effective);
     return { status: outcome.status, inputs: shown.inputs, outputs: shown.outputs, real: outcome, ...(outcome.error === undefined ? {} : { error: outcome.error }) };

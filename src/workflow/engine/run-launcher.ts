@@ -5,19 +5,16 @@
  */
 import type { Clock, Logger } from '../../core/index.ts';
 import { ConflictError, NotFoundError, PlugboardError, silentLogger } from '../../core/index.ts';
-import { isRecord } from '../../expressions/index.ts';
+import { createWorkflowEvaluator, isRecord } from '../../expressions/index.ts';
 import type { JobQueue, JobWorker } from '../../queue/index.ts';
-import type { Store } from '../../storage/index.ts';
+import type { FlowVersionRecord, Store } from '../../storage/index.ts';
 import type { ActionContext, ActionResponse, ChildFlowPort, HttpPort } from '../actions/contract.ts';
 import { createBuiltInActionRegistry } from '../actions/registry.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
 import { loadWorkflowDefinition } from '../definition/load-workflow-definition.ts';
 import type { LoadedWorkflow } from '../definition/load-workflow-definition.ts';
 import { createValueEvaluator } from '../actions/value-evaluator.ts';
-import { createWorkflowEvaluator } from '../../expressions/index.ts';
-import type { FlowVersionRecord } from '../../storage/index.ts';
-import type { ActionContainer } from '../definition/model.ts';
-import { createJournal } from './journal.ts';
+import { createJournal, recordedResponse } from './journal.ts';
 import { RunEngine } from './run-engine.ts';
 import type { RunLauncher, RunReply, StartRunInput } from './run-launcher-types.ts';
 import { runEnd, workflowObject } from './run-workflow.ts';
@@ -39,7 +36,7 @@ export interface RunLauncherOptions {
   readonly registry?: ActionRegistry;
   readonly http?: HttpPort;
   /** Ports for connector actions, inline code… given the run's flow (its connection references). */
-  readonly ports?: (flow: RunFlowContext) => Partial<ActionContext> | Promise<Partial<ActionContext>>;
+  readonly ports?: (flow: RunFlowContext) => Partial<ActionContext>;
   /** Default {@link DEFAULT_INLINE_WAIT_MS}. */
   readonly inlineWaitMs?: number;
   readonly logger?: Logger;
@@ -122,7 +119,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     const journal = createJournal(await store.runs.listActions(runId));
     const parameters = loaded.parameters;
     const flowContext: RunFlowContext = { flowId: flow.id, environmentId: flow.environmentId, ownerId: flow.ownerId, runId, connectionReferences: version.connectionReferences, parameters };
-    const extraPorts = options.ports === undefined ? {} : await options.ports(flowContext);
+    const extraPorts = options.ports?.(flowContext) ?? {};
     const engine = new RunEngine({
       runs: store.runs,
       clock,
@@ -165,10 +162,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     let response: ActionResponse | null = null;
     if (responseNames.size > 0) {
       for (const record of await store.runs.listActions(runId)) {
-        if (!responseNames.has(record.name) || record.status !== 'Succeeded' || !isRecord(record.outputs)) continue;
-        const outputs = record.outputs;
-        if (typeof outputs['statusCode'] !== 'number') continue;
-        response = { statusCode: outputs['statusCode'], headers: isRecord(outputs['headers']) ? (outputs['headers'] as Record<string, string>) : {}, body: outputs['body'] ?? null };
+        if (responseNames.has(record.name)) response = recordedResponse(record) ?? response;
       }
     }
     const finished = run.status !== 'Running' && run.status !== 'Waiting';
@@ -279,14 +273,6 @@ interface LoadedVersion {
 
 /** Names of the Response actions at any depth of a definition. */
 function responseActionNames(loaded: LoadedWorkflow): Set<string> {
-  const names = new Set<string>();
-  const definition = loaded.definition;
-  const walk = (container: ActionContainer): void => {
-    for (const action of container.actions) {
-      if (action.type.toLowerCase() === 'response') names.add(action.name);
-      for (const child of action.containers) walk(child);
-    }
-  };
-  if (definition !== undefined) walk(definition.actions);
-  return names;
+  const actions = loaded.definition?.actionsByName.values() ?? [];
+  return new Set([...actions].filter((action) => action.type.toLowerCase() === 'response').map((action) => action.name));
 }

@@ -49,16 +49,9 @@ export interface RunDocument extends Omit<RunSummaryView, 'trigger'> {
 }
 
 /** One loop iteration of an action (its last attempt there). */
-export interface RepetitionView {
+export interface RepetitionView extends Omit<RunActionView, 'iterations'> {
   /** The engine's iteration key: `Loop[3]`, nested `Outer[3]/Inner[0]`; `''` outside loops. */
   readonly iterationKey: string;
-  readonly status: RunStatus;
-  readonly inputs: unknown;
-  readonly outputs: unknown;
-  readonly error: unknown;
-  readonly attempts: number;
-  readonly startTime: string;
-  readonly endTime: string | null;
 }
 
 /** The listing view of a run. */
@@ -128,24 +121,14 @@ function attemptView(tries: readonly ActionRecord[]): Omit<RepetitionView, 'iter
   };
 }
 
+/** Attempts by action name, names in the order they first started. */
 function byName(attempts: readonly ActionRecord[]): Map<string, ActionRecord[]> {
-  const grouped = new Map<string, ActionRecord[]>();
-  for (const record of attempts) {
-    const list = grouped.get(record.name);
-    if (list === undefined) grouped.set(record.name, [record]);
-    else list.push(record);
-  }
-  return grouped;
+  return Map.groupBy(attempts, (record) => record.name);
 }
 
+/** Attempts by loop iteration. */
 function byIteration(records: readonly ActionRecord[]): Map<string, ActionRecord[]> {
-  const grouped = new Map<string, ActionRecord[]>();
-  for (const record of records) {
-    const list = grouped.get(record.iterationKey);
-    if (list === undefined) grouped.set(record.iterationKey, [record]);
-    else list.push(record);
-  }
-  return grouped;
+  return Map.groupBy(records, (record) => record.iterationKey);
 }
 
 function onlyCaseInsensitiveMatch(grouped: ReadonlyMap<string, ActionRecord[]>, name: string): ActionRecord[] | undefined {
