@@ -5,9 +5,10 @@
  *
  * Three processes: the echo server (child), the real Plugboard server (child: `startServer`,
  * SQLite store in a temp dir, runs executed by its worker), and this process (orchestrator and
- * autocannon). Each call of the flow is `POST /api/environments/default/flows/{id}/run?wait=true`:
- * the run and its job commit in one transaction, the worker claims the job, journals both actions
- * (start + finish each), finishes the run, and the route answers with the Response action's reply.
+ * autocannon). Each call of the flow is a POST of the payload to the Request trigger's signed
+ * callback URL (`listCallbackUrl`): the signature is checked, the run and its job commit in one
+ * transaction, the run executes with both actions journaled, the run is finished, and the call is
+ * answered with the Response action's reply.
  * Only the target being measured gets load. After a warm-up, `--rounds` rounds measure echo and
  * plugboard (order reversed every other round); the ratio is the median of the per-round ratios.
  * The run is checked: the reply body and the number of runs recorded.
@@ -44,9 +45,6 @@ interface Ready {
   /** The request body each call sends. */
   readonly body: string;
 }
-
-/** The manual-run route takes the trigger outputs: the payload goes under `body`. */
-const RUN_BODY = JSON.stringify({ body: JSON.parse(PAYLOAD) });
 
 function announce(ready: Ready): void {
   process.stdout.write(`${JSON.stringify(ready)}\n`);
@@ -85,7 +83,11 @@ async function runPlugboard(dataDir: string): Promise<void> {
   const created = await fetch(`${server.url}/api/environments/default/flows`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench-engine', definition: DEFINITION }) });
   if (created.status !== 201) throw new Error(`creating the flow answered ${created.status}: ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
-  announce({ port: Number(new URL(server.url).port), path: `/api/environments/default/flows/${id}/run?wait=true`, headers, body: RUN_BODY });
+  // The Request trigger's signed callback URL: how a caller starts this flow (no API token).
+  const listed = await fetch(`${server.url}/api/environments/default/flows/${id}/triggers/manual/listCallbackUrl`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  if (listed.status !== 200) throw new Error(`listCallbackUrl answered ${listed.status}: ${await listed.text()}`);
+  const callback = new URL(((await listed.json()) as { value: string }).value);
+  announce({ port: Number(callback.port), path: `${callback.pathname}${callback.search}`, headers: { 'content-type': 'application/json' }, body: PAYLOAD });
   untilParentCloses(() => server.close());
 }
 

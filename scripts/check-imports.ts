@@ -22,14 +22,16 @@ const ALLOWED: Record<string, readonly string[]> = {
   policies: ['core', 'expressions', 'connectors'],
   secrets: ['core'],
   storage: ['core'],
+  // Metrics registry, Prometheus text, observer ports, log context: any area may report through it.
+  observability: ['core'],
   queue: ['core', 'storage'],
   catalog: ['core', 'connectors', 'storage'],
   connections: ['core', 'connectors', 'secrets', 'storage'],
   gateway: ['core', 'expressions', 'connectors', 'policies', 'connections', 'secrets', 'storage'],
-  triggers: ['core', 'expressions', 'connectors', 'gateway', 'storage', 'queue'],
-  workflow: ['core', 'expressions', 'connectors', 'gateway', 'storage', 'queue'],
-  server: ['core', 'expressions', 'connectors', 'policies', 'secrets', 'storage', 'queue', 'catalog', 'connections', 'gateway', 'triggers', 'workflow'],
-  cli: ['core', 'expressions', 'connectors', 'policies', 'secrets', 'storage', 'queue', 'catalog', 'connections', 'gateway', 'triggers', 'workflow', 'server'],
+  triggers: ['core', 'expressions', 'connectors', 'gateway', 'storage', 'queue', 'observability'],
+  workflow: ['core', 'expressions', 'connectors', 'gateway', 'storage', 'queue', 'observability'],
+  server: ['core', 'expressions', 'connectors', 'policies', 'secrets', 'storage', 'queue', 'catalog', 'connections', 'gateway', 'triggers', 'workflow', 'observability'],
+  cli: ['core', 'expressions', 'connectors', 'policies', 'secrets', 'storage', 'queue', 'catalog', 'connections', 'gateway', 'triggers', 'workflow', 'server', 'observability'],
 };
 
 /** Areas that must stay free of I/O. */

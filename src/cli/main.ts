@@ -20,6 +20,8 @@ import { exprCommand } from './commands/expr.ts';
 import { flowRun } from './commands/flow-run.ts';
 import { runsList } from './commands/runs-list.ts';
 import { runsShow } from './commands/runs-show.ts';
+import { runsCancel } from './commands/runs-cancel.ts';
+import { runsResubmit } from './commands/runs-resubmit.ts';
 import { secretsRotateMasterKey } from './commands/secrets-rotate-master-key.ts';
 import { start } from './commands/start.ts';
 
@@ -183,6 +185,18 @@ export function buildProgram(run: (work: Promise<number>) => void): Command {
     .argument('<id>', 'run id')
     .option('--json', 'print the run document the HTTP API returns')
     .action((id: string, opts: { json?: boolean }) => run(runsShow(id, opts)));
+  runs
+    .command('cancel')
+    .description('cancel a queued, waiting or running run (it ends Cancelled; a server executing it stops its actions in flight)')
+    .argument('<id>', 'run id')
+    .option('--json', 'print the cancelled run summary as JSON')
+    .action((id: string, opts: { json?: boolean }) => run(runsCancel(id, opts)));
+  runs
+    .command('resubmit')
+    .description("queue a new run of the flow's current version with the same trigger outputs (a running server executes it)")
+    .argument('<id>', 'run id')
+    .option('--json', 'print { runId, resubmittedFrom }')
+    .action((id: string, opts: { json?: boolean }) => run(runsResubmit(id, opts)));
 
   program
     .command('start')

@@ -13,6 +13,19 @@ export function newId(): string {
   const bytes = pool.subarray(poolOffset, poolOffset + 16);
   poolOffset += 16;
   let time = Date.now();
+  // Monotonic within a millisecond (RFC 9562 §6.2, method 1): a 12-bit counter in rand_a, started
+  // at a random value below 2048 each millisecond, so ids made one after another sort in that order.
+  // A clock that stepped back keeps the last time; a full counter borrows the next millisecond.
+  if (time <= lastTime && sequence < 0xfff) {
+    time = lastTime;
+    sequence += 1;
+  } else {
+    time = Math.max(time, lastTime + 1);
+    sequence = (((bytes[6] ?? 0) & 0x07) << 8) | (bytes[7] ?? 0);
+    lastTime = time;
+  }
+  bytes[6] = sequence >> 8;
+  bytes[7] = sequence & 0xff;
   for (let index = 5; index >= 0; index--) {
     bytes[index] = time % 256;
     time = Math.floor(time / 256);
@@ -23,6 +36,9 @@ export function newId(): string {
   for (const byte of bytes) hex += HEX[byte];
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+let lastTime = 0;
+let sequence = 0;
 
 /** Random bytes fetched 4 KiB at a time (one Web Crypto call per 256 ids). */
 const pool = new Uint8Array(4096);

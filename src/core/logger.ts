@@ -7,6 +7,11 @@ export interface Logger {
   info(message: string, fields?: Readonly<Record<string, unknown>>): void;
   warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
   error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  /**
+   * A logger whose every line carries `bindings` too (pino's child loggers). Optional: where it is
+   * missing, `bindLogger` in observability wraps the logger instead.
+   */
+  child?(bindings: Readonly<Record<string, unknown>>): Logger;
 }
 
 /** A logger that drops everything (library default). */
@@ -15,4 +20,5 @@ export const silentLogger: Logger = {
   info: () => undefined,
   warn: () => undefined,
   error: () => undefined,
+  child: () => silentLogger,
 };

@@ -42,3 +42,5 @@ export type { FunctionFamilyName } from './functions/registry.ts';
 export { toJsonText } from './values.ts';
 export { parseJsonText } from './json-text.ts';
 export type { JsonTextOptions } from './values.ts';
+export { findTimeZone, TimeZoneError } from './dotnet/time-zones.ts';
+export type { TimeZone } from './dotnet/time-zones.ts';

@@ -1,6 +1,7 @@
 /**
  * Caller authentication for `/api`: `Authorization: Bearer <token>`, looked up by hash. The
- * permission each route declares is checked here and nowhere else.
+ * permission and resource each route declares are then decided by `permissions.ts` (the one
+ * place), called from here and nowhere else.
  *
  * Data-plane routes (the `/apim` runtime route) set `reuseTokenLookup`: their token lookup may be
  * up to {@link TOKEN_LOOKUP_REUSE_MS} old, which saves a database query per call. Every other
@@ -8,10 +9,11 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { PlugboardError } from '../core/index.ts';
+import { isRecord } from '../expressions/index.ts';
 import type { Clock } from '../core/index.ts';
 import type { PrincipalRecord, Store } from '../storage/index.ts';
-import { hasPermission } from './permissions.ts';
-import type { Permission } from './permissions.ts';
+import { createAuthorizer } from './permissions.ts';
+import type { AccessDecision, Permission, RouteResource } from './permissions.ts';
 import { hashToken } from './tokens.ts';
 
 declare module 'fastify' {
@@ -23,13 +25,25 @@ declare module 'fastify' {
      */
     permission?: Permission | 'public' | 'token-if-sent';
     /**
+     * What the route acts on, named by a route parameter: a flow, a run of a flow, or (on `/apim`)
+     * a connection. The environment is always the `env` route parameter when there is one.
+     */
+    resource?: RouteResource;
+    /**
      * The route accepts a token lookup up to {@link TOKEN_LOOKUP_REUSE_MS} old: a revoked token, a
      * disabled principal or a changed role takes effect on it within that time (an expired token at once).
      */
     reuseTokenLookup?: boolean;
   }
   interface FastifyRequest {
+    /**
+     * The caller, as seen where the route acts: `role` is its role in the route's environment
+     * (its assignment there, else its default role), so every service that checks a role sees
+     * that one.
+     */
     principal?: PrincipalRecord;
+    /** What `permissions.ts` decided (the role, the flow access): routes filter lists with it. */
+    access?: AccessDecision;
   }
 }
 
@@ -47,6 +61,7 @@ function unauthorized(message: string): PlugboardError {
 
 /** Builds the onRequest hook that authenticates and authorizes every route. */
 export function createAuthHook(store: Store, clock: Clock) {
+  const authorizer = createAuthorizer(store, clock);
   // Keyed by token hash, oldest first (an entry is re-inserted when refreshed); holds no raw token.
   const recent = new Map<string, { readonly at: number; readonly found: FoundToken }>();
 
@@ -80,13 +95,27 @@ export function createAuthHook(store: Store, clock: Clock) {
     if (header === undefined) throw unauthorized('this endpoint needs an API token — send `Authorization: Bearer <token>`');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] === undefined) throw unauthorized('the Authorization header must have the form `Bearer <token>`');
-    const found = await findToken(hashToken(match[1]), request.routeOptions.config.reuseTokenLookup === true);
+    const reuse = request.routeOptions.config.reuseTokenLookup === true;
+    const found = await findToken(hashToken(match[1]), reuse);
     if (found === undefined) throw unauthorized('the API token is unknown, revoked or expired — create a new one');
     request.principal = found.principal;
     if (request.is404 || permission === 'token-if-sent') return;
     // A route without a declared permission is refused: forgetting to declare one must not open it.
-    if (permission === undefined || !hasPermission(found.principal, permission)) {
-      throw new PlugboardError(`your role (${found.principal.role}) may not do this${permission === undefined ? '' : ` — it needs ${permission}`}`, { code: 'Forbidden', kind: 'forbidden' });
-    }
+    if (permission === undefined) throw new PlugboardError('this route declares no permission, so nobody may call it — the server is misconfigured', { code: 'Forbidden', kind: 'forbidden' });
+    const decision = await authorizer.authorize({
+      principal: found.principal,
+      permission,
+      ...(request.routeOptions.config.resource === undefined ? {} : { resource: request.routeOptions.config.resource }),
+      params: paramsOf(request),
+      reuse,
+    });
+    request.access = decision;
+    if (decision.role !== found.principal.role) request.principal = Object.freeze({ ...found.principal, role: decision.role });
   };
+}
+
+/** The route parameters as a plain record (Fastify has parsed them before onRequest hooks run). */
+function paramsOf(request: FastifyRequest): Readonly<Record<string, unknown>> {
+  const params: unknown = request.params;
+  return isRecord(params) ? params : {};
 }

@@ -26,6 +26,10 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   UpstreamError: 502,
   // The server was started without the durable run engine: the route exists but cannot start runs.
   RunLauncherUnavailable: 501,
+  // A callback URL called with a method its Request trigger does not accept.
+  TriggerMethodNotAllowed: 405,
+  // A flow's Response action did not answer a callback call in time.
+  TriggerResponseTimedOut: 504,
 };
 
 /** The JSON body of every error response. */

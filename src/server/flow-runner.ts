@@ -1,14 +1,15 @@
 /**
  * The server's flow runs: the embedded job queue over the store, the durable run launcher with
  * the gateway's ports (Http through the guarded egress client, connector actions through the
- * invoker acting for the flow's owner), and the worker that executes runs in this process.
+ * invoker acting for the flow's owner), the worker that executes runs in this process, and the
+ * daily run retention job.
  */
-import { PlugboardError, systemClock } from '../core/index.ts';
-import type { Clock } from '../core/index.ts';
+import { PlugboardError, errorMessage, silentLogger, systemClock } from '../core/index.ts';
+import type { Clock, Logger } from '../core/index.ts';
 import { createEmbeddedQueue } from '../queue/index.ts';
 import type { JobQueue, JobWorker } from '../queue/index.ts';
 import type { Store } from '../storage/index.ts';
-import { createConnectorPort, createRunLauncher, resolveConnectionReferences } from '../workflow/index.ts';
+import { createConnectorPort, createRunLauncher, createRunRetention, resolveConnectionReferences } from '../workflow/index.ts';
 import type { ConnectorPort, DurableRuns, RunFlowContext } from '../workflow/index.ts';
 import type { ResolvedConfig } from './config/config.ts';
 import type { GatewayWiring } from './gateway-wiring.ts';
@@ -19,13 +20,19 @@ export interface FlowRunnerOptions {
   readonly gateway: Pick<GatewayWiring, 'egress' | 'invoker'>;
   readonly config: Pick<ResolvedConfig, 'runs'>;
   readonly clock?: Clock;
+  readonly logger?: Logger;
 }
 
-/** The launcher the routes use, and the worker's start and stop. */
+/** The launcher the routes use, and the workers' start and stop. */
 export interface FlowRunner {
   readonly runs: DurableRuns;
   readonly queue: JobQueue;
+  /** Starts the run worker and the retention job (a cleanup is queued at once, then daily). */
   start(): void;
+  /**
+   * Stops taking runs: actions in flight finish (waiting ones are checkpointed), interrupted runs
+   * are queued again for the next start, callers waiting for a reply get none (202), then the queue stops.
+   */
   stop(): Promise<void>;
 }
 
@@ -33,7 +40,8 @@ export interface FlowRunner {
 export function createFlowRunner(options: FlowRunnerOptions): FlowRunner {
   const { store, gateway, config } = options;
   const clock = options.clock ?? systemClock;
-  const queue = createEmbeddedQueue({ store, clock });
+  const logger = options.logger ?? silentLogger;
+  const queue = createEmbeddedQueue({ store, clock, logger });
   const environmentNames = new Map<string, string>();
 
   async function environmentName(environmentId: string): Promise<string> {
@@ -58,7 +66,8 @@ export function createFlowRunner(options: FlowRunnerOptions): FlowRunner {
     return createConnectorPort({
       invoker: gateway.invoker,
       environment: await environmentName(flow.environmentId),
-      caller: { principalId: ownerId, role: owner?.role ?? 'viewer' },
+      // The owner's role where the flow lives (an assignment there, else the default role); an unknown owner gets the least.
+      caller: { principalId: ownerId, role: (await store.environmentRoles.get(flow.environmentId, ownerId))?.role ?? owner?.role ?? 'user' },
       resolveReference: references.resolve,
     });
   }
@@ -79,17 +88,23 @@ export function createFlowRunner(options: FlowRunnerOptions): FlowRunner {
     clock,
     http: (request) => gateway.egress.send(request),
     ports: (flow) => ({ connectors: lazyConnectors(flow) }),
+    logger,
   });
-  let worker: JobWorker | undefined;
+  const retention = createRunRetention({ store, queue, clock, retentionDays: config.runs.retentionDays, logger });
+  let workers: JobWorker[] | undefined;
   return {
     runs,
     queue,
     start() {
-      worker ??= runs.work({ concurrency: config.runs.workers, lockMs: config.runs.lockMs });
+      if (workers !== undefined) return;
+      workers = [runs.work({ concurrency: config.runs.workers, lockMs: config.runs.lockMs }), retention.work()];
+      // Each start runs today's cleanup unless one already ran or is queued; a failure here only delays it to the next start.
+      retention.schedule().catch((error: unknown) => logger.warn('could not queue the run retention job', { error: errorMessage(error) }));
     },
     async stop() {
-      await worker?.stop();
-      worker = undefined;
+      await Promise.all((workers ?? []).map((worker) => worker.stop()));
+      workers = undefined;
+      runs.close();
       await queue.stop();
     },
   };

@@ -16,8 +16,9 @@ import { createOAuthService, createOAuthStorage, effectiveParameters, OAUTH_TOKE
 import type { ConnectionService, ConnectionTester, OAuthAppStorage, OAuthConnectionSource, OAuthService, ResolvedConnection } from '../connections/index.ts';
 import { NotFoundError, systemClock } from '../core/index.ts';
 import type { Clock, Logger } from '../core/index.ts';
-import { compilePolicies, createCustomCodeResolver, createEgressClient, createInvoker, createRateLimiter } from '../gateway/index.ts';
-import type { Caller, ConnectionAccess, ConnectorLookup, EgressClient, Invoker, ResolvedConnector, UsableConnection } from '../gateway/index.ts';
+import { compilePolicies, createCustomCodeResolver, createEgressClient, createInvoker, createRateLimiter, isUpstreamError } from '../gateway/index.ts';
+import type { Caller, ConnectionAccess, ConnectorLookup, EgressClient, InvokeResult, Invoker, ResolvedConnector, UsableConnection } from '../gateway/index.ts';
+import type { GatewayCallObserver } from '../observability/index.ts';
 import type { Secrets } from '../secrets/index.ts';
 import type { Store } from '../storage/index.ts';
 import type { ResolvedConfig } from './config/config.ts';
@@ -48,6 +49,8 @@ export interface GatewayWiringOptions {
   readonly logger?: Logger;
   /** For tests against a loopback identity provider: accept `http:` OAuth endpoints. */
   readonly allowInsecureOAuth?: boolean;
+  /** Told when each invoker call ends (`/apim`, operation calls, dynamic lookups, connection tests, flow actions): the metrics. */
+  readonly calls?: GatewayCallObserver;
 }
 
 /**
@@ -136,6 +139,36 @@ function createConnectionCache(clock: Clock): ConnectionCache {
   };
 }
 
+/** Most connection → connector names remembered for the call metrics; past it the map starts over. */
+const MAX_CONNECTOR_NAMES = 10_000;
+
+/**
+ * Reports every call of `inner` to `observer`: the backend's status (an UpstreamError's status for
+ * operation calls that throw on a non-2xx answer), or `error` when no answer came back. The
+ * connector label is the one of the connection as resolved — never the `/apim` URL's segment,
+ * which the caller chooses — and `unknown` when the connection could not be resolved.
+ */
+function observedInvoker({ inner, observer, connectorOf, clock }: { inner: Invoker; observer: GatewayCallObserver; connectorOf: (connectionId: string) => string | undefined; clock: Clock }): Invoker {
+  async function observe(connectionId: string, call: () => Promise<InvokeResult>): Promise<InvokeResult> {
+    const started = clock.now();
+    let status: number | 'error' = 'error';
+    try {
+      const result = await call();
+      status = result.status;
+      return result;
+    } catch (error) {
+      if (isUpstreamError(error)) status = error.status;
+      throw error;
+    } finally {
+      observer.gatewayCall({ connector: connectorOf(connectionId) ?? 'unknown', status, durationMs: clock.now() - started });
+    }
+  }
+  return {
+    invoke: (request) => observe(request.connectionId, () => inner.invoke(request)),
+    invokeRaw: (request) => observe(request.connectionId, () => inner.invokeRaw(request)),
+  };
+}
+
 /** The guarded egress client with the configured allow-list, timeout and size cap (server and CLI). */
 export function createConfiguredEgress(config: Pick<ResolvedConfig, 'egress'>, clock: Clock = systemClock): EgressClient {
   return createEgressClient({
@@ -184,10 +217,16 @@ export function createGatewayWiring(options: GatewayWiringOptions): GatewayWirin
   }
 
   const resolvedConnections = createConnectionCache(clock);
+  // A connection never changes connector: the call metrics label calls with it (no secret, no id).
+  const connectorNames = new Map<string, string>();
   const access: ConnectionAccess = {
     resolveForUse(environment, caller, connectionId) {
       return resolvedConnections.get({ environment, caller, connectionId }, async () => {
         const resolved = await connections.resolveForUse(environment, { id: caller.principalId, role: caller.role }, connectionId);
+        if (options.calls !== undefined && !connectorNames.has(resolved.id)) {
+          if (connectorNames.size >= MAX_CONNECTOR_NAMES) connectorNames.clear();
+          connectorNames.set(resolved.id, resolved.connectorName);
+        }
         const { definition } = await connectors.resolve(environment, resolved.connectorName);
         return {
           id: resolved.id,
@@ -246,7 +285,7 @@ export function createGatewayWiring(options: GatewayWiringOptions): GatewayWirin
     allowInsecureRequests: options.allowInsecureOAuth === true,
   });
 
-  const invoker = createInvoker({
+  const plainInvoker = createInvoker({
     connectors,
     connections: access,
     egress,
@@ -258,6 +297,7 @@ export function createGatewayWiring(options: GatewayWiringOptions): GatewayWirin
     customCode: createCustomCodeResolver(),
     nextLinkUrl: ({ url }) => url,
   });
+  const invoker = options.calls === undefined ? plainInvoker : observedInvoker({ inner: plainInvoker, observer: options.calls, connectorOf: (connectionId) => connectorNames.get(connectionId), clock });
 
   const tester: ConnectionTester = async ({ environment, connection }) => {
     const { definition } = await connectors.resolve(environment, connection.connectorName);

@@ -1,6 +1,6 @@
 /** Server: the HTTP API (Fastify), its configuration and start-up. */
 export { createApp } from './app.ts';
-export type { AppOptions } from './app.ts';
+export type { AppOptions, RegisteredRoute } from './app.ts';
 export { startServer, BUILTIN_CONNECTORS_DIR } from './server.ts';
 export type { RunningServer } from './server.ts';
 export { loadConfig, SETTINGS } from './config/config.ts';

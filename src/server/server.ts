@@ -4,9 +4,11 @@
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { createCatalog } from '../catalog/index.ts';
 import { createConnectionService } from '../connections/index.ts';
 import { systemClock } from '../core/index.ts';
+import { createPinoLogger, createPlugboardMetrics } from '../observability/index.ts';
 import { openSecrets } from '../secrets/index.ts';
 import { openStore } from '../storage/index.ts';
 import type { Store } from '../storage/index.ts';
@@ -17,6 +19,9 @@ import type { ResolvedConfig } from './config/config.ts';
 import { catalogConnectorLookup } from './routes/connections.ts';
 import { createGatewayWiring } from './gateway-wiring.ts';
 import { createFlowRunner } from './flow-runner.ts';
+import { createTriggerWiring } from './trigger-wiring.ts';
+import { RUNS_QUEUE, TRIGGERS_QUEUE } from '../workflow/index.ts';
+
 
 /** The repository's built-in connectors. */
 export const BUILTIN_CONNECTORS_DIR = join(import.meta.dirname, '..', '..', 'connectors');
@@ -40,21 +45,48 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
     const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
     await catalog.syncBuiltins();
     const connections = createConnectionService({ store, secrets, connectors: catalogConnectorLookup(catalog) });
-    const gateway = createGatewayWiring({ store, catalog, connections, secrets, config });
-    const runner = createFlowRunner({ store, gateway, config });
-    const app = await createApp({ store, catalog, connections, gateway, secrets, runs: runner.runs, logLevel: config.logLevel === 'silent' ? false : config.logLevel });
+    // One pino logger for HTTP, gateway and runs: JSON lines; run and action lines carry their ids (observability's bindLogger).
+    const log = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+    const logger = createPinoLogger(log);
+    const metrics = createPlugboardMetrics({ queues: [RUNS_QUEUE, TRIGGERS_QUEUE], queueDepth: (queue) => store.jobs.countLive(queue), logger });
+    const gateway = createGatewayWiring({ store, catalog, connections, secrets, config, logger, calls: metrics });
+    const runner = createFlowRunner({ store, gateway, config, logger });
+    // Callback URLs start with the public URL; with port 0 (tests) it is known once listening.
+    let publicUrl = config.publicUrl;
+    const triggerWiring = createTriggerWiring({ store, secrets, queue: runner.queue, gateway, publicUrl: () => publicUrl, logger, observer: metrics });
+    const app = await createApp({
+      store,
+      catalog,
+      connections,
+      gateway,
+      secrets,
+      runs: runner.runs,
+      runLifecycle: runner.runs,
+      triggers: triggerWiring.triggers,
+      logger: log,
+      ...(config.metrics.access === 'off' ? {} : { metrics, metricsAccess: config.metrics.access }),
+    });
     const address = await app.listen({ port: config.port, host: config.host });
     // Runs start once the server listens; unfinished runs of a process that died resume here too.
+    if (config.port === 0) publicUrl = address;
     runner.start();
+    await triggerWiring.start();
     return {
       app,
       store,
       url: address,
       bootstrap,
       async close() {
-        await app.close();
-        // Runs in flight finish their current action and stay resumable (SIGTERM).
-        await runner.stop();
+        // Intake stops at once (the port closes) while triggers and runs drain alongside: a request
+        // waiting for a run's reply is answered 202 when the runs stop, instead of holding the close.
+        await Promise.all([
+          app.close(),
+          (async () => {
+            await triggerWiring.stop();
+            // Runs in flight finish their current action (waiting ones are checkpointed) and resume at the next start (SIGTERM).
+            await runner.stop();
+          })(),
+        ]);
         await gateway.close();
         await store.close();
       },

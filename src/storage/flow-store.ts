@@ -99,6 +99,21 @@ export function createFlowStore(db: Kysely<Database>, options: FlowStoreOptions)
       return rows.map(toFlow).sort((a, b) => compareCodeUnits(a.name, b.name));
     },
 
+    async listVisibleTo(environmentId, principalId) {
+      const rows = await db
+        .selectFrom('flows')
+        .selectAll()
+        .where('environment_id', '=', environmentId)
+        .where((eb) =>
+          eb.or([
+            eb('owner_id', '=', principalId),
+            eb.exists(eb.selectFrom('flow_members').select('flow_members.flow_id').whereRef('flow_members.flow_id', '=', 'flows.id').where('flow_members.principal_id', '=', principalId)),
+          ]),
+        )
+        .execute();
+      return rows.map(toFlow).sort((a, b) => compareCodeUnits(a.name, b.name));
+    },
+
     async addVersion(flowId, input) {
       return atomically(db, async (trx) => {
         const flow = await trx
@@ -155,6 +170,7 @@ export function createFlowStore(db: Kysely<Database>, options: FlowStoreOptions)
         if (flow === undefined) return false;
         // Explicit rather than ON DELETE CASCADE: the foreign keys then prove nothing is left behind.
         await deleteRunsOfFlow(trx, id);
+        await trx.deleteFrom('flow_members').where('flow_id', '=', id).execute();
         await trx.deleteFrom('flow_versions').where('flow_id', '=', id).execute();
         await trx.deleteFrom('flows').where('id', '=', id).execute();
         return true;

@@ -8,6 +8,7 @@ export { PRINCIPAL_KINDS, PRINCIPAL_ROLES } from './principal-store.ts';
 export { CONNECTION_STATUSES } from './connection-store.ts';
 export { SEALED_COLUMNS } from './sealed-value-store.ts';
 export { FLOW_STATES } from './flow-store.ts';
+export { FLOW_MEMBER_ACCESS } from './flow-member-store.ts';
 export { RUN_STATUSES, UNFINISHED_RUN_STATUSES, FINISHED_RUN_STATUSES } from './run-store.ts';
 export { RUN_BLOB_THRESHOLD_BYTES } from './run-blobs.ts';
 export type {
@@ -22,6 +23,9 @@ export type {
   PrincipalKind,
   PrincipalRole,
   CreatePrincipalInput,
+  EnvironmentRoleStore,
+  EnvironmentRoleRecord,
+  PutEnvironmentRoleInput,
   ApiTokenStore,
   ApiTokenRecord,
   CreateApiTokenInput,
@@ -61,6 +65,10 @@ export type {
   FlowVersionInput,
   CreateFlowInput,
   FlowPatch,
+  FlowMemberStore,
+  FlowMemberRecord,
+  FlowMemberAccess,
+  PutFlowMemberInput,
   RunStore,
   RunStatus,
   UnfinishedRunStatus,
@@ -69,6 +77,7 @@ export type {
   RunRecord,
   CreateRunInput,
   FinishRunInput,
+  CancelRunInput,
   RunListOptions,
   RunScanOptions,
   ActionRecord,
@@ -77,6 +86,11 @@ export type {
   FinishActionInput,
   RecordActionInput,
   JobStore,
+  TriggerStateStore,
+  TriggerStateRecord,
+  PutTriggerStateInput,
+  FlowKeyStore,
+  FlowKeyRecord,
   JobRecord,
   InsertJobInput,
   InsertJobResult,

@@ -6,7 +6,9 @@ import { createApiTokenStore } from './api-token-store.ts';
 import { createConnectionStore } from './connection-store.ts';
 import { createConnectorStore } from './connector-store.ts';
 import { createEnvironmentStore } from './environment-store.ts';
+import { createEnvironmentRoleStore } from './environment-role-store.ts';
 import { createFlowStore } from './flow-store.ts';
+import { createFlowMemberStore } from './flow-member-store.ts';
 import { createJobStore } from './job-store.ts';
 import { createOAuthAppStore } from './oauth-app-store.ts';
 import { createOAuthStateStore } from './oauth-state-store.ts';
@@ -14,6 +16,7 @@ import { createPrincipalStore } from './principal-store.ts';
 import { createRunStore } from './run-store.ts';
 import { createSealedValueStore } from './sealed-value-store.ts';
 import { createSecretKeyStore } from './secret-key-store.ts';
+import { createFlowKeyStore, createTriggerStateStore } from './trigger-state-store.ts';
 import type { Database } from './schema.ts';
 import type { MigrationReport, Store, StoreDriver, StoreTransaction } from './store.ts';
 import { transactionGuard } from './transaction-scope.ts';
@@ -41,6 +44,7 @@ export function createKyselyStore(rawDb: Kysely<Database>, options: KyselyStoreO
     flows: createFlowStore(executor, { clock, lockRows }),
     runs: createRunStore(executor, { clock, lockRows }),
     jobs: createJobStore(executor, { clock, lockRows }),
+    triggerStates: createTriggerStateStore(executor, clock),
   });
   let closing: Promise<void> | undefined;
   return Object.freeze({
@@ -48,6 +52,7 @@ export function createKyselyStore(rawDb: Kysely<Database>, options: KyselyStoreO
     migrations,
     environments: createEnvironmentStore(db, clock),
     principals: createPrincipalStore(db, clock),
+    environmentRoles: createEnvironmentRoleStore(db, clock),
     apiTokens: createApiTokenStore(db, clock),
     connectors: createConnectorStore(db, { clock, lockRows }),
     connections: createConnectionStore(db, clock),
@@ -55,6 +60,8 @@ export function createKyselyStore(rawDb: Kysely<Database>, options: KyselyStoreO
     oauthStates: createOAuthStateStore(db, clock),
     secretKeys: createSecretKeyStore(db, clock),
     sealedValues: createSealedValueStore(db),
+    flowMembers: createFlowMemberStore(db, clock),
+    flowKeys: createFlowKeyStore(db, clock),
     ...journal(db),
     async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
       // Nested transactions are not supported: on SQLite the inner one would wait for the outer forever.

@@ -8,9 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { PlugboardError, UserInputError, errorMessage } from '../core/index.ts';
+import { allMigrations } from './migrations/all-migrations.ts';
 import { openStore } from './open-store.ts';
+
+const ALL_VERSIONS = allMigrations.map((m) => m.version);
 import { describePostgresUrl } from './postgres/postgres-config.ts';
 import { defineBlobPlacementTest, defineStoreSuite } from './store.suite.ts';
+import { defineTriggerStateSuite } from './trigger-state-store.suite.ts';
 
 const url = process.env['PLUGBOARD_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const runId = randomBytes(6).toString('hex');
@@ -40,12 +44,13 @@ if (unreachable !== undefined) {
   });
 
   defineStoreSuite('PostgreSQL store', () => openStore({ driver: 'postgres', url, schema: suiteSchema }));
+  defineTriggerStateSuite('PostgreSQL store', () => openStore({ driver: 'postgres', url, schema: suiteSchema }));
 
   describe('PostgreSQL store', () => {
     it('migrates a new schema once when four stores open it at once', async () => {
       const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ driver: 'postgres', url, schema: raceSchema })));
       try {
-        assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 4]);
+        assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, ALL_VERSIONS.length]);
         assert.ok(stores.every((s) => s.driver === 'postgres'));
         const ids = await Promise.all(stores.map(async (s) => (await s.environments.getByName('default'))?.id));
         assert.equal(new Set(ids).size, 1);
@@ -68,7 +73,10 @@ if (unreachable !== undefined) {
           'connections',
           'connector_versions',
           'connectors',
+          'environment_roles',
           'environments',
+          'flow_keys',
+          'flow_members',
           'flow_versions',
           'flows',
           'jobs',
@@ -80,6 +88,7 @@ if (unreachable !== undefined) {
           'run_blobs',
           'runs',
           'secret_keys',
+          'trigger_states',
         ]);
       } finally {
         await client.end();

@@ -9,8 +9,8 @@ import type { PrincipalKind, PrincipalRecord, PrincipalRole, PrincipalStore } fr
 
 /** The principal kinds the schema accepts. */
 export const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['user', 'service-account'];
-/** The roles the schema accepts. */
-export const PRINCIPAL_ROLES: readonly PrincipalRole[] = ['admin', 'maker', 'viewer'];
+/** The roles the schema accepts (`viewer` was renamed `user` in schema version 5). */
+export const PRINCIPAL_ROLES: readonly PrincipalRole[] = ['admin', 'maker', 'user'];
 
 /** Creates the principal store over a migrated database. */
 export function createPrincipalStore(db: Kysely<Database>, clock: Clock): PrincipalStore {

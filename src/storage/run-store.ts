@@ -54,6 +54,7 @@ const SUMMARY_COLUMNS = [
   'error',
   'correlation_id',
   'client_tracking_id',
+  'started_by',
   'started_at',
   'ended_at',
 ] as const;
@@ -174,6 +175,7 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
         [input.triggerName, 'run triggerName'],
         [input.correlationId, 'run correlationId'],
         [input.clientTrackingId, 'run clientTrackingId'],
+        [input.startedBy, 'run startedBy'],
       ] as const) {
         if (value !== undefined && value !== null) requireName(value, what);
       }
@@ -194,6 +196,7 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
             details: { id: input.flowId, version: input.flowVersion },
           });
         }
+        if (input.startedBy !== undefined && input.startedBy !== null) await requirePrincipal(trx, input.startedBy);
         const now = clock.now();
         const blobs: BlobTexts = new Map();
         const row = await trx
@@ -212,6 +215,7 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
             error: null,
             correlation_id: input.correlationId ?? null,
             client_tracking_id: input.clientTrackingId ?? null,
+            started_by: input.startedBy ?? null,
             started_at: now,
             ended_at: null,
           })
@@ -247,6 +251,7 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
         .selectFrom('runs')
         .select(SUMMARY_COLUMNS)
         .where('flow_id', '=', flowId)
+        .$if(listOptions.startedBy !== undefined, (q) => q.where('started_by', '=', listOptions.startedBy ?? ''))
         .$if(after !== undefined, (q) =>
           q.where((eb) =>
             eb.or([
@@ -260,6 +265,22 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
         .limit(limit)
         .execute();
       return rows.map(toSummary);
+    },
+
+    async recordStarter(id, principalId) {
+      requireName(principalId, 'run startedBy');
+      return atomically(db, async (trx) => {
+        await requirePrincipal(trx, principalId);
+        // coalesce keeps a starter recorded already.
+        const row = await trx
+          .updateTable('runs')
+          .set((eb) => ({ started_by: eb.fn.coalesce('started_by', eb.val(principalId)) }))
+          .where('id', '=', id)
+          .returning(SUMMARY_COLUMNS)
+          .executeTakeFirst();
+        if (row === undefined) throw runNotFound(id);
+        return toSummary(row);
+      });
     },
 
     async setStatus(id, status) {
@@ -290,6 +311,71 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
         // Rolls back the blob too when a concurrent finish won.
         if (row === undefined) throw await whyRunUnchanged(trx, id);
         return toSummary(row);
+      });
+    },
+
+    async cancel(id, input) {
+      const errorText = toJsonText(input.error, `run ${id} error`);
+      const actionErrorText = toJsonText(input.actionError, `run ${id} cancelled action error`);
+      return atomically(db, async (trx) => {
+        const now = clock.now();
+        const row = await trx
+          .updateTable('runs')
+          .set({ status: 'Cancelled', error: errorText, ended_at: now })
+          .where('id', '=', id)
+          .where(UNFINISHED)
+          .returning(SUMMARY_COLUMNS)
+          .executeTakeFirst();
+        if (row === undefined) {
+          const current = await trx.selectFrom('runs').select('status').where('id', '=', id).executeTakeFirst();
+          if (current === undefined) throw runNotFound(id);
+          throw new ConflictError(`run ${id} already ended with status ${current.status} — only a run that is still Running or Waiting can be cancelled; resubmit it to run it again`, {
+            code: StorageErrorCode.RunAlreadyFinished,
+            details: { id, status: current.status },
+          });
+        }
+        await trx
+          .updateTable('run_actions')
+          .set({ status: 'Cancelled', error: actionErrorText, ended_at: now })
+          .where('run_id', '=', id)
+          .where(UNFINISHED)
+          .execute();
+        return toSummary(row);
+      });
+    },
+
+    async getStatuses(ids) {
+      if (ids.length > MAX_PAGE) {
+        throw new UserInputError(`getStatuses takes at most ${MAX_PAGE} run ids, not ${ids.length} — ask in chunks`, { code: StorageErrorCode.InvalidStoreInput });
+      }
+      const statuses = new Map<string, RunStatus>();
+      if (ids.length === 0) return statuses;
+      const rows = await db.selectFrom('runs').select(['id', 'status']).where('id', 'in', [...new Set(ids)]).execute();
+      for (const row of rows) statuses.set(row.id, storedOneOf(row.status, RUN_STATUSES, `run ${row.id} status`));
+      return statuses;
+    },
+
+    async deleteFinishedBefore(cutoffMs, limit) {
+      if (!Number.isSafeInteger(cutoffMs)) {
+        throw new UserInputError(`retention cutoff ${String(cutoffMs)} is invalid — give epoch milliseconds as an integer`, { code: StorageErrorCode.InvalidStoreInput });
+      }
+      const batch = pageLimit(limit);
+      return atomically(db, async (trx) => {
+        const rows = await trx
+          .selectFrom('runs')
+          .select('id')
+          .where('ended_at', '<', cutoffMs)
+          // Belt and braces: a final status always has an end time, but an unfinished run is never deleted.
+          .where(sql<boolean>`status not in ('Running', 'Waiting')`)
+          .orderBy('ended_at')
+          .limit(batch)
+          .execute();
+        const ids = rows.map((row) => row.id);
+        if (ids.length === 0) return 0;
+        await trx.deleteFrom('run_actions').where('run_id', 'in', ids).execute();
+        await trx.deleteFrom('run_blobs').where('run_id', 'in', ids).execute();
+        await trx.deleteFrom('runs').where('id', 'in', ids).execute();
+        return ids.length;
       });
     },
 
@@ -360,10 +446,9 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
     async listActions(runId) {
       const rows = await db.selectFrom('run_actions').selectAll().where('run_id', '=', runId).execute();
       const actions = await toActions(db, rows, new Map());
-      return actions.sort(
-        (a, b) =>
-          a.startedAt - b.startedAt || compareCodeUnits(a.name, b.name) || compareCodeUnits(a.iterationKey, b.iterationKey) || a.attempt - b.attempt,
-      );
+      // Ids are time-ordered and monotonic within a process: attempts started in the same
+      // millisecond keep the order they were written in.
+      return actions.sort((a, b) => a.startedAt - b.startedAt || compareCodeUnits(a.id, b.id));
     },
 
     async listUnfinished(scan) {
@@ -437,6 +522,12 @@ function trackedText(value: Readonly<Record<string, unknown>> | null | undefined
   return value === undefined || value === null ? null : toJsonObjectText(value, field);
 }
 
+/** NotFoundError unless the principal exists (principals are never deleted, so the check cannot race). */
+async function requirePrincipal(trx: Kysely<Database>, principalId: string): Promise<void> {
+  const principal = await trx.selectFrom('principals').select('id').where('id', '=', principalId).executeTakeFirst();
+  if (principal === undefined) throw new NotFoundError(`principal ${principalId} does not exist`, { code: StorageErrorCode.PrincipalNotFound, details: { id: principalId } });
+}
+
 function requirePositiveInteger(value: number, field: string): void {
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new UserInputError(`${field} ${String(value)} is invalid — use a positive integer`, { code: StorageErrorCode.InvalidStoreInput });
@@ -466,6 +557,7 @@ function toSummary(row: SummaryRow): RunSummary {
     error: row.error === null ? null : fromJsonText(row.error, `run ${row.id} error`),
     correlationId: row.correlation_id,
     clientTrackingId: row.client_tracking_id,
+    startedBy: row.started_by,
     startedAt: row.started_at,
     endedAt: row.ended_at,
   });

@@ -27,6 +27,15 @@ export interface PrincipalsTable {
   created_at: number;
 }
 
+/** Row of `environment_roles`: a principal's role in one environment. */
+export interface EnvironmentRolesTable {
+  environment_id: string;
+  principal_id: string;
+  role: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /** Row of `api_tokens`. */
 export interface ApiTokensTable {
   id: string;
@@ -145,6 +154,14 @@ export interface FlowsTable {
   updated_at: number;
 }
 
+/** Row of `flow_members`: a co-owner or run-only user of a flow. */
+export interface FlowMembersTable {
+  flow_id: string;
+  principal_id: string;
+  access: string;
+  created_at: number;
+}
+
 /** Row of `flow_versions`. */
 export interface FlowVersionsTable {
   flow_id: string;
@@ -175,6 +192,8 @@ export interface RunsTable {
   error: string | null;
   correlation_id: string | null;
   client_tracking_id: string | null;
+  /** Who started the run by hand (version 5); optional on insert. */
+  started_by: ColumnType<string | null, string | null | undefined, string | null>;
   started_at: number;
   ended_at: number | null;
 }
@@ -226,6 +245,30 @@ export interface JobsTable {
   created_at: number;
 }
 
+/** Row of `trigger_states` (JSON columns hold JSON text). */
+export interface TriggerStatesTable {
+  flow_id: string;
+  trigger_name: string;
+  environment_id: string;
+  active_version: number | null;
+  tick: number;
+  cursor: string | null;
+  subscription: string | null;
+  next_at: number | null;
+  last_status: string | null;
+  last_error: string | null;
+  last_fired_at: number | null;
+  last_checked_at: number | null;
+  updated_at: number;
+}
+
+/** Row of `flow_keys`: a flow's callback signing key, sealed. */
+export interface FlowKeysTable {
+  flow_id: string;
+  sealed_key: string;
+  created_at: number;
+}
+
 /** Row of `plugboard_migrations`. */
 export interface MigrationsTable {
   version: number;
@@ -237,6 +280,7 @@ export interface MigrationsTable {
 export interface Database {
   environments: EnvironmentsTable;
   principals: PrincipalsTable;
+  environment_roles: EnvironmentRolesTable;
   api_tokens: ApiTokensTable;
   connectors: ConnectorsTable;
   connector_versions: ConnectorVersionsTable;
@@ -247,9 +291,12 @@ export interface Database {
   secret_keys: SecretKeysTable;
   flows: FlowsTable;
   flow_versions: FlowVersionsTable;
+  flow_members: FlowMembersTable;
   runs: RunsTable;
   run_actions: RunActionsTable;
   run_blobs: RunBlobsTable;
   jobs: JobsTable;
+  trigger_states: TriggerStatesTable;
+  flow_keys: FlowKeysTable;
   plugboard_migrations: MigrationsTable;
 }

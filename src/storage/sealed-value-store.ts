@@ -9,7 +9,7 @@ import type { Database } from './schema.ts';
 import type { SealedColumn, SealedValue, SealedValueStore } from './store.ts';
 
 /** The envelope columns, in the order rotation visits them. */
-export const SEALED_COLUMNS: readonly SealedColumn[] = ['connections.secrets', 'oauth_apps.client_secret', 'oauth_states.payload'];
+export const SEALED_COLUMNS: readonly SealedColumn[] = ['connections.secrets', 'oauth_apps.client_secret', 'oauth_states.payload', 'flow_keys.sealed_key'];
 
 /** Creates the envelope column view over a migrated database. */
 export function createSealedValueStore(db: Kysely<Database>): SealedValueStore {
@@ -45,6 +45,16 @@ export function createSealedValueStore(db: Kysely<Database>): SealedValueStore {
         }
         case 'oauth_states.payload': {
           const row = await db.updateTable('oauth_states').set({ payload: next }).where('id', '=', rowId).where('payload', '=', expected).returning('id').executeTakeFirst();
+          return row !== undefined;
+        }
+        case 'flow_keys.sealed_key': {
+          const row = await db
+            .updateTable('flow_keys')
+            .set({ sealed_key: next })
+            .where('flow_id', '=', rowId)
+            .where('sealed_key', '=', expected)
+            .returning('flow_id')
+            .executeTakeFirst();
           return row !== undefined;
         }
         default:
@@ -88,6 +98,16 @@ async function selectPage(db: Kysely<Database>, column: SealedColumn, afterRowId
         .limit(limit)
         .execute();
       return rows.map((r) => ({ id: r.id, value: r.payload }));
+    }
+    case 'flow_keys.sealed_key': {
+      const rows = await db
+        .selectFrom('flow_keys')
+        .select(['flow_id', 'sealed_key'])
+        .$if(afterRowId !== null, (q) => q.where('flow_id', '>', afterRowId ?? ''))
+        .orderBy('flow_id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ id: r.flow_id, value: r.sealed_key }));
     }
     default:
       throw unknownColumn(column);

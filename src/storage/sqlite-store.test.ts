@@ -10,12 +10,16 @@ import { promisify } from 'node:util';
 import { Kysely } from 'kysely';
 import { PlugboardError, systemClock } from '../core/index.ts';
 import { allMigrations } from './migrations/all-migrations.ts';
+
+/** Every migration version, in order (the stores under test apply them all). */
+const ALL_VERSIONS = allMigrations.map((m) => m.version);
 import { migrate } from './migrations/migrator.ts';
 import type { Database } from './schema.ts';
 import { createNodeSqliteDialect } from './sqlite/node-sqlite-dialect.ts';
 import { wrapDatabaseSync } from './sqlite/node-sqlite-database.ts';
 import { openStore } from './open-store.ts';
 import { defineBlobPlacementTest, defineStoreSuite } from './store.suite.ts';
+import { defineTriggerStateSuite } from './trigger-state-store.suite.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'plugboard-sqlite-'));
@@ -25,12 +29,13 @@ const newFile = (): string => join(dir, `db-${(files += 1)}.db`);
 
 const suiteFile = newFile();
 defineStoreSuite('SQLite file store', () => openStore({ driver: 'sqlite', file: suiteFile }));
+defineTriggerStateSuite('SQLite file store', () => openStore({ driver: 'sqlite', file: suiteFile }));
 
 describe('SQLite store', () => {
   it('keeps one row per migration across reopen, in WAL mode', async () => {
     const file = newFile();
     const first = await openStore({ driver: 'sqlite', file });
-    assert.deepEqual(first.migrations.appliedNow, [1, 2, 3, 4]);
+    assert.deepEqual(first.migrations.appliedNow, ALL_VERSIONS);
     await first.close();
     const second = await openStore({ driver: 'sqlite', file });
     assert.deepEqual(second.migrations.appliedNow, []);
@@ -43,6 +48,8 @@ describe('SQLite store', () => {
         { version: 2, name: 'connections-and-secrets' },
         { version: 3, name: 'connection-refresh-lease' },
         { version: 4, name: 'flows-runs-and-jobs' },
+        { version: 5, name: 'identity' },
+        { version: 6, name: 'triggers' },
       ]);
       assert.equal(raw.prepare('PRAGMA journal_mode').get()?.['journal_mode'], 'wal');
     } finally {
@@ -54,7 +61,7 @@ describe('SQLite store', () => {
     const file = newFile();
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ driver: 'sqlite', file })));
     try {
-      assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, 4]);
+      assert.deepEqual(stores.map((s) => s.migrations.appliedNow.length).sort(), [0, 0, 0, ALL_VERSIONS.length]);
       const ids = await Promise.all(stores.map(async (s) => (await s.environments.getByName('default'))?.id));
       assert.equal(new Set(ids).size, 1);
       const env = await stores[0]!.environments.create({ name: 'shared' });
@@ -79,7 +86,7 @@ describe('SQLite store', () => {
     );
     const reports: unknown[] = outputs.map((o) => JSON.parse(o.stdout));
     const applied = reports.map((r) => (isChildReport(r) ? r.appliedNow.length : -1));
-    assert.deepEqual(applied.sort(), [0, 0, 0, 4], `unexpected child reports: ${JSON.stringify(reports)}`);
+    assert.deepEqual(applied.sort(), [0, 0, 0, ALL_VERSIONS.length], `unexpected child reports: ${JSON.stringify(reports)}`);
     assert.equal(new Set(reports.map((r) => isChildReport(r) && r.defaultEnvironmentId)).size, 1);
   });
 
@@ -93,7 +100,7 @@ describe('SQLite store', () => {
 
     const store = await openStore({ driver: 'sqlite', file });
     try {
-      assert.deepEqual(store.migrations.appliedNow, [2, 3, 4]);
+      assert.deepEqual(store.migrations.appliedNow, ALL_VERSIONS.slice(1));
       const env = await store.environments.getByName('kept');
       assert.equal(env?.id, 'e1');
       const owner = await store.principals.create({ kind: 'user', name: 'upgraded', role: 'maker' });
@@ -118,7 +125,7 @@ describe('SQLite store', () => {
 
     const store = await openStore({ driver: 'sqlite', file });
     try {
-      assert.deepEqual(store.migrations.appliedNow, [3, 4]);
+      assert.deepEqual(store.migrations.appliedNow, ALL_VERSIONS.slice(2));
       assert.equal((await store.connections.get('c1'))?.secretsRevision, 4);
       const now = Date.now();
       assert.equal(await store.connections.acquireRefreshLease('c1', { holder: 'a', nowMs: now, untilMs: now + 1_000 }), true);
@@ -167,8 +174,8 @@ describe('SQLite store', () => {
     const a = await openStore({ driver: 'sqlite', memory: true });
     const b = await openStore({ driver: 'sqlite', memory: true });
     try {
-      assert.deepEqual(a.migrations.appliedNow, [1, 2, 3, 4]);
-      assert.deepEqual(b.migrations.appliedNow, [1, 2, 3, 4]);
+      assert.deepEqual(a.migrations.appliedNow, ALL_VERSIONS);
+      assert.deepEqual(b.migrations.appliedNow, ALL_VERSIONS);
       const envA = await a.environments.create({ name: 'only-in-a' });
       assert.equal(await b.environments.getByName('only-in-a'), undefined);
       const put = await a.connectors.putVersion({ environmentId: envA.id, name: 'm', title: 'M', builtin: true, sourceKind: 'folder', contentHash: 'h', definition: [], issues: [] });

@@ -102,7 +102,7 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
     describe('principals', () => {
       it('creates users and service accounts and reads them back', async () => {
         const user = await store.principals.create({ kind: 'user', name: unique('ada'), email: 'ada@example.com', role: 'admin' });
-        const bot = await store.principals.create({ kind: 'service-account', name: unique('bot'), role: 'viewer' });
+        const bot = await store.principals.create({ kind: 'service-account', name: unique('bot'), role: 'user' });
         assert.equal(user.kind, 'user');
         assert.equal(user.email, 'ada@example.com');
         assert.equal(user.role, 'admin');
@@ -135,6 +135,43 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
         assert.equal(again.disabledAt, disabled.disabledAt);
         assert.equal((await store.principals.get(p.id))?.disabledAt, disabled.disabledAt);
         await assert.rejects(store.principals.disable(newId()), NotFoundError);
+      });
+    });
+
+    describe('environment roles', () => {
+      it('assigns a role per environment, changes it in place and removes it', async () => {
+        const env = await newEnvironment();
+        const other = await newEnvironment();
+        const p = await store.principals.create({ kind: 'user', name: unique('roled'), role: 'user' });
+        assert.equal(await store.environmentRoles.get(env.id, p.id), undefined);
+        const assigned = await store.environmentRoles.put({ environmentId: env.id, principalId: p.id, role: 'admin' });
+        assert.deepEqual({ ...assigned, createdAt: 0, updatedAt: 0 }, { environmentId: env.id, principalId: p.id, role: 'admin', createdAt: 0, updatedAt: 0 });
+        assert.deepEqual(await store.environmentRoles.get(env.id, p.id), assigned);
+        assert.equal(await store.environmentRoles.get(other.id, p.id), undefined, 'an assignment holds in its own environment only');
+        assert.equal((await store.principals.get(p.id))?.role, 'user', 'the default role is unchanged');
+
+        const changed = await store.environmentRoles.put({ environmentId: env.id, principalId: p.id, role: 'maker' });
+        assert.equal(changed.role, 'maker');
+        assert.equal(changed.createdAt, assigned.createdAt);
+        assert.ok(changed.updatedAt >= assigned.updatedAt);
+        const second = await store.principals.create({ kind: 'service-account', name: unique('roled'), role: 'maker' });
+        await store.environmentRoles.put({ environmentId: env.id, principalId: second.id, role: 'user' });
+        const byPrincipal = (a: readonly string[], b: readonly string[]) => ((a[0] ?? '') < (b[0] ?? '') ? -1 : 1);
+        assert.deepEqual((await store.environmentRoles.list(env.id)).map((r) => [r.principalId, r.role]).sort(byPrincipal), [[p.id, 'maker'], [second.id, 'user']].sort(byPrincipal));
+        assert.deepEqual(await store.environmentRoles.list(other.id), []);
+
+        assert.equal(await store.environmentRoles.delete(env.id, p.id), true);
+        assert.equal(await store.environmentRoles.delete(env.id, p.id), false);
+        assert.equal(await store.environmentRoles.get(env.id, p.id), undefined);
+      });
+
+      it('refuses an unknown environment, principal or role', async () => {
+        const env = await newEnvironment();
+        const p = await store.principals.create({ kind: 'user', name: unique('roled'), role: 'maker' });
+        await assert.rejects(store.environmentRoles.put({ environmentId: newId(), principalId: p.id, role: 'admin' }), (error: unknown) => error instanceof NotFoundError && error.code === 'EnvironmentNotFound');
+        await assert.rejects(store.environmentRoles.put({ environmentId: env.id, principalId: newId(), role: 'admin' }), (error: unknown) => error instanceof NotFoundError && error.code === 'PrincipalNotFound');
+        await assert.rejects(store.environmentRoles.put({ environmentId: env.id, principalId: p.id, role: JSON.parse('"viewer"') }), UserInputError);
+        assert.deepEqual(await store.environmentRoles.list(env.id), []);
       });
     });
 
@@ -346,7 +383,7 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
     });
 
     describe('connections', () => {
-      const newPrincipal = (role: 'admin' | 'maker' | 'viewer' = 'maker') => store.principals.create({ kind: 'user', name: unique('conn'), role });
+      const newPrincipal = (role: 'admin' | 'maker' | 'user' = 'maker') => store.principals.create({ kind: 'user', name: unique('conn'), role });
       const connection = (environmentId: string, ownerId: string, extra: Partial<CreateConnectionInput> = {}): CreateConnectionInput => ({
         environmentId,
         connectorName: 'sendgrid',
@@ -529,7 +566,7 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
       it('shares idempotently, lists and removes shares, and refuses unknown principals', async () => {
         const env = await newEnvironment();
         const owner = await newPrincipal();
-        const friend = await newPrincipal('viewer');
+        const friend = await newPrincipal('user');
         const created = await store.connections.create(connection(env.id, owner.id));
         const share = await store.connections.share(created.id, friend.id);
         assert.deepEqual(share, { connectionId: created.id, principalId: friend.id, createdAt: share.createdAt });
@@ -676,7 +713,7 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
         await store.connections.create({ environmentId: env.id, connectorName: 'x', displayName: 'no secrets', ownerId: owner.id, values: {}, status: 'connected' });
         const app = await store.oauthApps.put({ environmentId: env.id, key: unique('app'), clientId: 'c', clientSecret: 'sealed:app', settings: {} });
         const state = await store.oauthStates.create({ stateHash: freshHash(), environmentId: env.id, principalId: owner.id, connectionId: null, payload: 'sealed:state', expiresAt: Date.now() + 60_000 });
-        assert.deepEqual(store.sealedValues.columns, ['connections.secrets', 'oauth_apps.client_secret', 'oauth_states.payload']);
+        assert.deepEqual(store.sealedValues.columns, ['connections.secrets', 'oauth_apps.client_secret', 'oauth_states.payload', 'flow_keys.sealed_key']);
 
         const seen: string[] = [];
         let after: string | null = null;
@@ -802,6 +839,68 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
         assert.deepEqual(await store.runs.listActions(run.id), []);
         assert.equal(await store.flows.delete(flow.id), false);
         assert.equal((await store.flows.create(newFlowInput(env.id, { name: flow.name }))).flow.name, flow.name);
+      });
+    });
+
+    describe('flow members', () => {
+      const newFlow = async (environmentId: string, ownerId: string | null = null) =>
+        (await store.flows.create({ environmentId, name: unique('flow'), ownerId, definition: { actions: {} } })).flow;
+      const newPrincipal = () => store.principals.create({ kind: 'user', name: unique('member'), role: 'maker' });
+
+      it('adds co-owners and run-only users, changes their access in place and removes them', async () => {
+        const env = await newEnvironment();
+        const flow = await newFlow(env.id);
+        const [ann, bob] = [await newPrincipal(), await newPrincipal()];
+        const added = await store.flowMembers.put({ flowId: flow.id, principalId: ann.id, access: 'run-only' });
+        assert.deepEqual({ ...added, createdAt: 0 }, { flowId: flow.id, principalId: ann.id, access: 'run-only', createdAt: 0 });
+        await store.flowMembers.put({ flowId: flow.id, principalId: bob.id, access: 'co-owner' });
+        const promoted = await store.flowMembers.put({ flowId: flow.id, principalId: ann.id, access: 'co-owner' });
+        assert.equal(promoted.access, 'co-owner');
+        assert.equal(promoted.createdAt, added.createdAt);
+        assert.deepEqual(await store.flowMembers.get(flow.id, ann.id), promoted);
+        assert.deepEqual((await store.flowMembers.list(flow.id)).map((m) => m.principalId).sort(), [ann.id, bob.id].sort());
+        assert.ok((await store.flowMembers.list(flow.id)).every((m) => m.access === 'co-owner'));
+        assert.equal(await store.flowMembers.delete(flow.id, ann.id), true);
+        assert.equal(await store.flowMembers.delete(flow.id, ann.id), false);
+        assert.equal(await store.flowMembers.get(flow.id, ann.id), undefined);
+      });
+
+      it('refuses an unknown flow, principal or access', async () => {
+        const env = await newEnvironment();
+        const flow = await newFlow(env.id);
+        const ann = await newPrincipal();
+        await assert.rejects(store.flowMembers.put({ flowId: newId(), principalId: ann.id, access: 'run-only' }), (error: unknown) => error instanceof NotFoundError && error.code === 'FlowNotFound');
+        await assert.rejects(store.flowMembers.put({ flowId: flow.id, principalId: newId(), access: 'run-only' }), (error: unknown) => error instanceof NotFoundError && error.code === 'PrincipalNotFound');
+        await assert.rejects(store.flowMembers.put({ flowId: flow.id, principalId: ann.id, access: JSON.parse('"owner"') }), UserInputError);
+        assert.deepEqual(await store.flowMembers.list(flow.id), []);
+      });
+
+      it('lists per principal only the flows it owns or is a member of, by name', async () => {
+        const env = await newEnvironment();
+        const other = await newEnvironment();
+        const [ann, bob] = [await newPrincipal(), await newPrincipal()];
+        const owned = await store.flows.create({ environmentId: env.id, name: 'b-owned', ownerId: ann.id, definition: {} });
+        const shared = await store.flows.create({ environmentId: env.id, name: 'a-shared', ownerId: bob.id, definition: {} });
+        const runOnly = await store.flows.create({ environmentId: env.id, name: 'c-run-only', ownerId: bob.id, definition: {} });
+        await store.flows.create({ environmentId: env.id, name: 'd-foreign', ownerId: bob.id, definition: {} });
+        await store.flows.create({ environmentId: env.id, name: 'e-system', definition: {} });
+        const elsewhere = await store.flows.create({ environmentId: other.id, name: 'f-elsewhere', ownerId: ann.id, definition: {} });
+        await store.flowMembers.put({ flowId: shared.flow.id, principalId: ann.id, access: 'co-owner' });
+        await store.flowMembers.put({ flowId: runOnly.flow.id, principalId: ann.id, access: 'run-only' });
+        assert.deepEqual((await store.flows.listVisibleTo(env.id, ann.id)).map((f) => f.id), [shared.flow.id, owned.flow.id, runOnly.flow.id]);
+        assert.deepEqual((await store.flows.listVisibleTo(other.id, ann.id)).map((f) => f.id), [elsewhere.flow.id]);
+        assert.equal((await store.flows.listVisibleTo(env.id, bob.id)).length, 3);
+        assert.deepEqual(await store.flows.listVisibleTo(env.id, newId()), []);
+      });
+
+      it('deletes the members with their flow', async () => {
+        const env = await newEnvironment();
+        const flow = await newFlow(env.id);
+        const ann = await newPrincipal();
+        await store.flowMembers.put({ flowId: flow.id, principalId: ann.id, access: 'run-only' });
+        assert.equal(await store.flows.delete(flow.id), true);
+        assert.deepEqual(await store.flowMembers.list(flow.id), []);
+        assert.deepEqual(await store.flows.listVisibleTo(env.id, ann.id), []);
       });
     });
 
@@ -979,6 +1078,32 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
         assert.deepEqual(paged.map((r) => r.id), all.map((r) => r.id));
         assert.deepEqual(await store.runs.listForFlow(newId()), []);
         await assert.rejects(store.runs.listForFlow(flow.id, { limit: 0 }), UserInputError);
+      });
+
+      it('records who started a run, once, and lists one starter’s runs page by page', async () => {
+        const flow = await newFlow();
+        const [ann, bob] = await Promise.all(['ann', 'bob'].map((n) => store.principals.create({ kind: 'user', name: unique(n), role: 'user' })));
+        if (ann === undefined || bob === undefined) throw new Error('principals missing');
+        const byAnn = [];
+        for (let i = 0; i < 3; i += 1) byAnn.push(await store.runs.create({ flowId: flow.id, flowVersion: 1, startedBy: ann.id }));
+        const byBob = await store.runs.create({ flowId: flow.id, flowVersion: 1, startedBy: bob.id });
+        const unattributed = await store.runs.create({ flowId: flow.id, flowVersion: 1 });
+        assert.equal(byAnn[0]?.startedBy, ann.id);
+        assert.equal(unattributed.startedBy, null);
+        const first = await store.runs.listForFlow(flow.id, { limit: 2, startedBy: ann.id });
+        const rest = await store.runs.listForFlow(flow.id, { limit: 2, startedBy: ann.id, ...(first[1] === undefined ? {} : { after: first[1] }) });
+        assert.deepEqual([...first, ...rest].map((r) => r.id).sort(), byAnn.map((r) => r.id).sort());
+        assert.ok([...first, ...rest].every((r) => r.startedBy === ann.id));
+        assert.deepEqual((await store.runs.listForFlow(flow.id, { startedBy: bob.id })).map((r) => r.id), [byBob.id]);
+        assert.equal((await store.runs.listForFlow(flow.id)).length, 5);
+
+        const recorded = await store.runs.recordStarter(unattributed.id, bob.id);
+        assert.equal(recorded.startedBy, bob.id);
+        assert.equal((await store.runs.recordStarter(unattributed.id, ann.id)).startedBy, bob.id, 'a recorded starter is kept');
+        assert.equal((await store.runs.get(unattributed.id))?.startedBy, bob.id);
+        await assert.rejects(store.runs.recordStarter(newId(), ann.id), (error: unknown) => error instanceof NotFoundError && error.code === 'RunNotFound');
+        await assert.rejects(store.runs.recordStarter(unattributed.id, newId()), (error: unknown) => error instanceof NotFoundError && error.code === 'PrincipalNotFound');
+        await assert.rejects(store.runs.create({ flowId: flow.id, flowVersion: 1, startedBy: newId() }), (error: unknown) => error instanceof NotFoundError && error.code === 'PrincipalNotFound');
       });
 
       it('finds unfinished runs, and those with an action in flight, for resuming after a crash', async () => {

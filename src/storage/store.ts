@@ -38,8 +38,13 @@ export interface EnvironmentStore {
 /** What kind of caller a principal is. */
 export type PrincipalKind = 'user' | 'service-account';
 
-/** What a principal may do. */
-export type PrincipalRole = 'admin' | 'maker' | 'viewer';
+/**
+ * What a principal may do: `admin` everything in an environment, `maker` create flows and
+ * connections and work on their own, `user` run what is shared with them. A principal has a
+ * default role ({@link PrincipalRecord.role}) and may have another one per environment
+ * ({@link EnvironmentRoleRecord}).
+ */
+export type PrincipalRole = 'admin' | 'maker' | 'user';
 
 /** A user or a service account: something API tokens belong to. */
 export interface PrincipalRecord {
@@ -48,6 +53,7 @@ export interface PrincipalRecord {
   /** Unique across all principals, case-sensitive. */
   readonly name: string;
   readonly email: string | null;
+  /** The default role: the role in every environment without an {@link EnvironmentRoleRecord} for it. */
   readonly role: PrincipalRole;
   /** Set once disabled; a disabled principal's tokens stop working. */
   readonly disabledAt: number | null;
@@ -72,6 +78,34 @@ export interface PrincipalStore {
   list(): Promise<readonly PrincipalRecord[]>;
   /** Disables a principal (idempotent: keeps the first `disabledAt`); NotFoundError if missing. */
   disable(id: string): Promise<PrincipalRecord>;
+}
+
+/** A principal's role in one environment, replacing its default role there. */
+export interface EnvironmentRoleRecord {
+  readonly environmentId: string;
+  readonly principalId: string;
+  readonly role: PrincipalRole;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Input of {@link EnvironmentRoleStore.put}. */
+export interface PutEnvironmentRoleInput {
+  readonly environmentId: string;
+  readonly principalId: string;
+  readonly role: PrincipalRole;
+}
+
+/** Role assignments per environment. */
+export interface EnvironmentRoleStore {
+  /** Assigns (or changes) a role; keeps `createdAt` on change. NotFoundError when the environment or principal does not exist. */
+  put(input: PutEnvironmentRoleInput): Promise<EnvironmentRoleRecord>;
+  /** The assignment of a principal in an environment, if any. */
+  get(environmentId: string, principalId: string): Promise<EnvironmentRoleRecord | undefined>;
+  /** The assignments of an environment, oldest first. */
+  list(environmentId: string): Promise<readonly EnvironmentRoleRecord[]>;
+  /** Removes an assignment (the default role applies again); false if there was none. */
+  delete(environmentId: string, principalId: string): Promise<boolean>;
 }
 
 /** An API token. Only the sha-256 hex hash of the secret is stored, never the token itself. */
@@ -417,7 +451,7 @@ export interface SecretKeyStore {
 }
 
 /** A column holding envelopes of the secrets area, for master key rotation. */
-export type SealedColumn = 'connections.secrets' | 'oauth_apps.client_secret' | 'oauth_states.payload';
+export type SealedColumn = 'connections.secrets' | 'oauth_apps.client_secret' | 'oauth_states.payload' | 'flow_keys.sealed_key';
 
 /** One envelope in a {@link SealedColumn}. */
 export interface SealedValue {
@@ -507,6 +541,36 @@ export interface FlowPatch {
   readonly state?: FlowState;
 }
 
+/** How a member shares a flow: co-owners edit it, run-only users start it. */
+export type FlowMemberAccess = 'co-owner' | 'run-only';
+
+/** A principal a flow is shared with (its owner is {@link FlowRecord.ownerId}, not a member). */
+export interface FlowMemberRecord {
+  readonly flowId: string;
+  readonly principalId: string;
+  readonly access: FlowMemberAccess;
+  readonly createdAt: number;
+}
+
+/** Input of {@link FlowMemberStore.put}. */
+export interface PutFlowMemberInput {
+  readonly flowId: string;
+  readonly principalId: string;
+  readonly access: FlowMemberAccess;
+}
+
+/** Co-owners and run-only users of flows. */
+export interface FlowMemberStore {
+  /** Adds a member or changes its access (keeps `createdAt`); NotFoundError when the flow or principal does not exist. */
+  put(input: PutFlowMemberInput): Promise<FlowMemberRecord>;
+  /** The membership of a principal in a flow, if any. */
+  get(flowId: string, principalId: string): Promise<FlowMemberRecord | undefined>;
+  /** The members of a flow, oldest first. */
+  list(flowId: string): Promise<readonly FlowMemberRecord[]>;
+  /** Removes a member; false if there was none. */
+  delete(flowId: string, principalId: string): Promise<boolean>;
+}
+
 /** Flows and their versions. */
 export interface FlowStore {
   /** Creates a flow with version 1 in one transaction; ConflictError when the name or id is taken, NotFoundError for an unknown environment or owner. */
@@ -519,12 +583,14 @@ export interface FlowStore {
   getVersion(flowId: string, version?: number): Promise<FlowVersionRecord | undefined>;
   /** The environment's flows, sorted by name (code-unit order). */
   list(environmentId: string): Promise<readonly FlowRecord[]>;
+  /** The environment's flows that `principalId` owns or is a member of, sorted by name (code-unit order). */
+  listVisibleTo(environmentId: string, principalId: string): Promise<readonly FlowRecord[]>;
   /** Stores version current+1 and makes it current; concurrent calls never produce gaps or duplicates. NotFoundError if the flow is missing. */
   addVersion(flowId: string, input: FlowVersionInput): Promise<FlowWithVersion>;
   /** Renames or enables/disables; NotFoundError if missing, ConflictError when the new name is taken. */
   update(id: string, patch: FlowPatch): Promise<FlowRecord>;
   /**
-   * Deletes a flow with its versions and all its runs (actions and blobs included); false if it did
+   * Deletes a flow with its versions, members and all its runs (actions and blobs included); false if it did
    * not exist. Jobs that name one of its runs stay queued: their handlers must accept a missing run.
    */
   delete(id: string): Promise<boolean>;
@@ -559,6 +625,8 @@ export interface RunSummary {
   readonly correlationId: string | null;
   /** The caller-supplied tracking id (`x-ms-client-tracking-id`), if any. */
   readonly clientTrackingId: string | null;
+  /** The principal who started the run by hand; null for runs a trigger or a parent flow started. */
+  readonly startedBy: string | null;
   readonly startedAt: number;
   /** Set when the run reaches a final status. */
   readonly endedAt: number | null;
@@ -586,6 +654,8 @@ export interface CreateRunInput {
   readonly triggerOutputs?: unknown;
   readonly correlationId?: string | null;
   readonly clientTrackingId?: string | null;
+  /** The principal starting the run by hand (must exist). */
+  readonly startedBy?: string | null;
 }
 
 /** Input of {@link RunStore.finish}. */
@@ -597,12 +667,22 @@ export interface FinishRunInput {
   readonly outputs?: unknown;
 }
 
+/** Input of {@link RunStore.cancel}. */
+export interface CancelRunInput {
+  /** The run's error (typically `{ code: 'RunCancelled', message }`). */
+  readonly error: unknown;
+  /** The error recorded on attempts still in flight. */
+  readonly actionError: unknown;
+}
+
 /** Which runs {@link RunStore.listForFlow} returns: newest first, before a cursor. */
 export interface RunListOptions {
   /** At most this many (1–1000); defaults to 50. */
   readonly limit?: number;
   /** Only runs that sort after this one (the last run of the previous page). */
   readonly after?: Pick<RunSummary, 'id' | 'startedAt'>;
+  /** Only runs this principal started. */
+  readonly startedBy?: string;
 }
 
 /** A page of a scan in id order (for resuming unfinished runs). */
@@ -681,10 +761,29 @@ export interface RunStore {
   get(id: string): Promise<RunRecord | undefined>;
   /** A flow's runs, newest first (by start time, then id). */
   listForFlow(flowId: string, options?: RunListOptions): Promise<readonly RunSummary[]>;
+  /**
+   * Records who started a run when the run was created without it (the run launcher creates runs);
+   * a run that already names a starter keeps it. NotFoundError when the run is missing.
+   */
+  recordStarter(id: string, principalId: string): Promise<RunSummary>;
   /** Moves an unfinished run between `Running` and `Waiting`; NotFoundError, or ConflictError when it already finished. */
   setStatus(id: string, status: UnfinishedRunStatus): Promise<RunSummary>;
   /** Gives a run its final status; NotFoundError, or ConflictError (`RunAlreadyFinished`) when it already has one. */
   finish(id: string, input: FinishRunInput): Promise<RunSummary>;
+  /**
+   * Ends an unfinished run `Cancelled` with `input.error` and closes its attempts still in flight
+   * `Cancelled` with `input.actionError`, in one transaction. NotFoundError, or ConflictError
+   * (`RunAlreadyFinished`) when the run already has a final status.
+   */
+  cancel(id: string, input: CancelRunInput): Promise<RunSummary>;
+  /** The statuses of the runs among `ids` that exist (at most 1000 ids): a cheap look for runs ended elsewhere. */
+  getStatuses(ids: readonly string[]): Promise<ReadonlyMap<string, RunStatus>>;
+  /**
+   * Deletes up to `limit` (1–1000) finished runs that ended before `cutoffMs`, oldest first, with
+   * their action attempts and blobs, in one transaction; returns how many runs it deleted.
+   * Unfinished runs are never deleted.
+   */
+  deleteFinishedBefore(cutoffMs: number, limit: number): Promise<number>;
   /**
    * Records a new attempt of an action: attempt = previous attempts + 1. Earlier attempts still
    * unfinished (their process died) are closed as `Aborted` in the same transaction. ConflictError
@@ -698,7 +797,7 @@ export interface RunStore {
   recordAction(input: RecordActionInput): Promise<ActionRecord>;
   /** One attempt by id, if it exists. */
   getAction(id: string): Promise<ActionRecord | undefined>;
-  /** Every attempt of every action of a run, in the order they started (then name, iteration, attempt). */
+  /** Every attempt of every action of a run, in the order they started (same millisecond: the order they were written). */
   listActions(runId: string): Promise<readonly ActionRecord[]>;
   /** Runs still `Running` or `Waiting`, in id order (scan with `afterId`). */
   listUnfinished(options: RunScanOptions): Promise<readonly RunSummary[]>;
@@ -809,6 +908,84 @@ export interface JobStore {
 }
 
 /**
+ * What keeps one trigger of a flow going between its jobs: the polling cursor, the webhook
+ * subscription, when it is next due and how its last check went. Every change goes through a
+ * compare-and-set on `tick`.
+ */
+export interface TriggerStateRecord {
+  readonly flowId: string;
+  readonly triggerName: string;
+  readonly environmentId: string;
+  /** The flow version the trigger is active for; null while inactive (flow disabled, deleted or the trigger removed). */
+  readonly activeVersion: number | null;
+  /** Increases by one with every change: a writer that read tick N writes only while it is still N. */
+  readonly tick: number;
+  /** The polling cursor (any JSON), null before the first poll. */
+  readonly cursor: unknown;
+  /** The webhook subscription (what unsubscribing needs), null when none. */
+  readonly subscription: unknown;
+  /** When the trigger's next check is due (epoch ms); null when it is not scheduled. */
+  readonly nextAt: number | null;
+  /** `Succeeded` (fired), `Skipped`, `Failed`, `Subscribed`…; null before the first check. */
+  readonly lastStatus: string | null;
+  /** `{ code, message }` of the last failure, null after a success. */
+  readonly lastError: unknown;
+  readonly lastFiredAt: number | null;
+  readonly lastCheckedAt: number | null;
+  readonly updatedAt: number;
+}
+
+/** Input of {@link TriggerStateStore.put}; absent fields stay as they are (a new row starts them null). */
+export interface PutTriggerStateInput {
+  readonly flowId: string;
+  readonly triggerName: string;
+  /** Needed when creating the row. */
+  readonly environmentId?: string;
+  /** The tick the writer read; null when the row must not exist yet (it is created with tick 1). */
+  readonly expectedTick: number | null;
+  readonly activeVersion?: number | null;
+  readonly cursor?: unknown;
+  readonly subscription?: unknown;
+  readonly nextAt?: number | null;
+  readonly lastStatus?: string | null;
+  readonly lastError?: unknown;
+  readonly lastFiredAt?: number | null;
+  readonly lastCheckedAt?: number | null;
+}
+
+/** Trigger states (no foreign key to flows: a deleted flow's subscription outlives it until unsubscribed). */
+export interface TriggerStateStore {
+  get(flowId: string, triggerName: string): Promise<TriggerStateRecord | undefined>;
+  listForFlow(flowId: string): Promise<readonly TriggerStateRecord[]>;
+  /** Every trigger state, by flow id then trigger name (for reconciling at start). */
+  listAll(): Promise<readonly TriggerStateRecord[]>;
+  /**
+   * Compare-and-set: writes only while the row's tick equals `expectedTick` (or, with null, only
+   * when the row does not exist) and then increments it; undefined when another writer came first.
+   */
+  put(input: PutTriggerStateInput): Promise<TriggerStateRecord | undefined>;
+  /** Deletes one trigger's state, or all of the flow's; the number of rows deleted. */
+  delete(flowId: string, triggerName?: string): Promise<number>;
+}
+
+/** A flow's callback signing key (sealed by the secrets area). */
+export interface FlowKeyRecord {
+  readonly flowId: string;
+  readonly sealedKey: string;
+  readonly createdAt: number;
+}
+
+/** Flow callback keys. */
+export interface FlowKeyStore {
+  get(flowId: string): Promise<FlowKeyRecord | undefined>;
+  /** Inserts the first key; undefined when the flow has one already (another process won). */
+  insert(flowId: string, sealedKey: string): Promise<FlowKeyRecord | undefined>;
+  /** Replaces the key (regeneration: URLs signed with the old key stop working). */
+  replace(flowId: string, sealedKey: string): Promise<FlowKeyRecord>;
+  delete(flowId: string): Promise<boolean>;
+}
+
+/**
  * The tables a transaction can change together (see {@link Store.transaction}). Inside the
  * transaction use only this handle: the outer `Store` runs on other connections (PostgreSQL: it
  * does not see the uncommitted changes; SQLite: it waits for the transaction, which waits for it).
@@ -818,6 +995,7 @@ export interface StoreTransaction {
   readonly flows: FlowStore;
   readonly runs: RunStore;
   readonly jobs: JobStore;
+  readonly triggerStates: TriggerStateStore;
   /** Runs `callback` once the transaction has committed; never when it rolls back. Callbacks must not throw. */
   afterCommit(callback: () => void): void;
 }
@@ -837,6 +1015,8 @@ export interface Store {
   readonly migrations: MigrationReport;
   readonly environments: EnvironmentStore;
   readonly principals: PrincipalStore;
+  /** Roles per environment (the default role is on the principal). */
+  readonly environmentRoles: EnvironmentRoleStore;
   readonly apiTokens: ApiTokenStore;
   readonly connectors: ConnectorStore;
   readonly connections: ConnectionStore;
@@ -845,9 +1025,13 @@ export interface Store {
   readonly secretKeys: SecretKeyStore;
   readonly sealedValues: SealedValueStore;
   readonly flows: FlowStore;
+  /** Co-owners and run-only users of flows. */
+  readonly flowMembers: FlowMemberStore;
   readonly runs: RunStore;
   /** The embedded queue's table; use it through the JobQueue port of the queue area. */
   readonly jobs: JobStore;
+  readonly triggerStates: TriggerStateStore;
+  readonly flowKeys: FlowKeyStore;
   /**
    * Runs `work` in one database transaction: every change made through `tx` commits together, or
    * none does when `work` throws (the error is rethrown). This is how a state change and the job

@@ -77,14 +77,23 @@ export { FOREACH_CONCURRENCY, UNTIL_DEFAULTS, RunEngine } from './engine/run-eng
 export type { RunActionResult, RunEngineOptions } from './engine/run-engine.ts';
 export { runWorkflow } from './engine/run-workflow.ts';
 export type { RunFlowTarget, RunResult, RunWorkflowOptions } from './engine/run-workflow.ts';
-export type { RunLauncher, RunReply, StartRunInput } from './engine/run-launcher-types.ts';
-export { DEFAULT_INLINE_WAIT_MS, RUNS_QUEUE, createRunLauncher } from './engine/run-launcher.ts';
-export type { DurableRuns, RunFlowContext, RunLauncherOptions, RunWorkerOptions } from './engine/run-launcher.ts';
+export type { ResubmitOptions, RunLauncher, RunLifecycle, RunReply, StartRunInput } from './engine/run-launcher-types.ts';
+export { DEFAULT_CANCEL_CHECK_MS, DEFAULT_INLINE_WAIT_MS, RUN_CANCELLED_CODE, RUNS_QUEUE, createRunLauncher } from './engine/run-launcher.ts';
+export type { DurableRuns, ExecuteOptions, ExecutionOutcome, RunFlowContext, RunLauncherOptions, RunWorkerOptions } from './engine/run-launcher.ts';
+export { DEFAULT_RUN_RETENTION_DAYS, MAINTENANCE_QUEUE, MAX_RUN_RETENTION_DAYS, createRunRetention } from './engine/run-retention.ts';
+export type { RetentionOutcome, RunRetention, RunRetentionOptions } from './engine/run-retention.ts';
 // Flows (flows/): the flow service and the run history views of the HTTP API and the CLI.
 export { FlowsErrorCode, RUN_PAGE_LIMITS, checkFlowDefinition, compareIterationKeys, createFlowService, manualTriggerOutputs, repetitionViews, runDocument, runSummaryView } from './flows/index.ts';
 export type {
+  ConnectionUseCheck,
   CreateFlowRequest,
   FlowAddress,
+  FlowEditor,
+  FlowListFilter,
+  FlowMemberRole,
+  FlowMemberView,
+  SetFlowMemberRequest,
+  StartRunRequest,
   FlowRunEntry,
   FlowService,
   FlowServiceOptions,
@@ -101,3 +110,40 @@ export type {
   RunSummaryView,
   UpdateFlowRequest,
 } from './flows/index.ts';
+// Triggers (triggers/): schedules, signed callback URLs, polling and webhooks, the trigger service.
+export {
+  CALLBACK_LOOKUP_REUSE_MS,
+  CallRefusedError,
+  TRIGGERS_QUEUE,
+  buildCallbackUrl,
+  callbackRefusal,
+  conditionsHold,
+  createTriggerService,
+  nextOccurrence,
+  nextWindow,
+  notificationOutputs,
+  notificationSchemaOf,
+  parseRecurrence,
+  pollTrigger,
+  pollingOperationOf,
+  readSubscription,
+  signCallback,
+  splitOnItems,
+  subscribeWebhook,
+  triggerKindOf,
+  unsubscribeWebhook,
+} from './triggers/index.ts';
+export type {
+  CallbackKeys,
+  CallbackQuery,
+  CallbackUrl,
+  IncomingCall,
+  InvokeResult,
+  PollOutcome,
+  Recurrence,
+  TriggerCallInput,
+  TriggerKind,
+  TriggerPorts,
+  TriggerService,
+  TriggerServiceOptions,
+} from './triggers/index.ts';

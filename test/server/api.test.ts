@@ -15,14 +15,14 @@ const planner = corpusFolder('certified-connectors', 'Planner');
 describe('HTTP API: catalog read endpoints', () => {
   let store: Store;
   let app: FastifyInstance;
-  let viewerToken: string;
+  let userToken: string;
 
   before(async () => {
     store = await openStore({ driver: 'sqlite', memory: true });
     await ensureAdminToken(store, { bootstrapToken: ADMIN_TOKEN, clock: systemClock });
-    const viewer = await store.principals.create({ kind: 'user', name: 'vera', role: 'viewer' });
-    viewerToken = generateToken();
-    await store.apiTokens.create({ principalId: viewer.id, name: 'vera', tokenHash: hashToken(viewerToken) });
+    const user = await store.principals.create({ kind: 'user', name: 'vera', role: 'user' });
+    userToken = generateToken();
+    await store.apiTokens.create({ principalId: user.id, name: 'vera', tokenHash: hashToken(userToken) });
     const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
     await catalog.syncBuiltins('default');
     await catalog.importPath(planner, { environment: 'default' });
@@ -58,7 +58,7 @@ describe('HTTP API: catalog read endpoints', () => {
   });
 
   test('a revoked token stops working on the next request', async () => {
-    const p = await store.principals.create({ kind: 'service-account', name: 'ci-bot', role: 'viewer' });
+    const p = await store.principals.create({ kind: 'service-account', name: 'ci-bot', role: 'user' });
     const token = generateToken();
     const record = await store.apiTokens.create({ principalId: p.id, name: 'ci', tokenHash: hashToken(token) });
     assert.equal((await get('/api/environments', token)).statusCode, 200);
@@ -67,10 +67,10 @@ describe('HTTP API: catalog read endpoints', () => {
   });
 
   test('lists environments and connectors, built-in ones included', async () => {
-    const envs = await get('/api/environments', viewerToken);
+    const envs = await get('/api/environments', userToken);
     assert.equal(envs.statusCode, 200);
     assert.deepEqual(envs.json().value.map((e: { name: string }) => e.name), ['default']);
-    const res = await get('/api/environments/default/connectors', viewerToken);
+    const res = await get('/api/environments/default/connectors', userToken);
     assert.equal(res.statusCode, 200);
     const value: Array<{ name: string; title: string; builtin: boolean; latestVersion: number }> = res.json().value;
     const byName = new Map(value.map((c) => [c.name, c]));

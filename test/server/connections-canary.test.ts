@@ -42,8 +42,8 @@ describe('canary secrets never leave encrypted storage', () => {
   let store: Store;
   let app: FastifyInstance;
   let makerToken: string;
-  let viewerToken: string;
-  let viewerId: string;
+  let userToken: string;
+  let userId: string;
 
   before(async () => {
     store = await openStore({ driver: 'sqlite', file: dbFile });
@@ -63,12 +63,12 @@ describe('canary secrets never leave encrypted storage', () => {
     });
     app = await createApp({ store, catalog, connections, logLevel: 'trace', logStream: { write: (line) => logLines.push(line) } });
     const maker = await store.principals.create({ kind: 'user', name: 'maker', role: 'maker' });
-    const viewer = await store.principals.create({ kind: 'user', name: 'viewer', role: 'viewer' });
-    viewerId = viewer.id;
+    const user = await store.principals.create({ kind: 'user', name: 'uma', role: 'user' });
+    userId = user.id;
     makerToken = generateToken();
-    viewerToken = generateToken();
+    userToken = generateToken();
     await store.apiTokens.create({ principalId: maker.id, name: 'm', tokenHash: hashToken(makerToken) });
-    await store.apiTokens.create({ principalId: viewer.id, name: 'v', tokenHash: hashToken(viewerToken) });
+    await store.apiTokens.create({ principalId: user.id, name: 'v', tokenHash: hashToken(userToken) });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -117,18 +117,18 @@ describe('canary secrets never leave encrypted storage', () => {
       assert.equal(res.statusCode, 201, res.body);
       ids.push(res.json().id);
     }
-    // Updates with new canaries, some shares, and reads by owner, shared viewer and admin.
+    // Updates with new canaries, some shares, and reads by owner, shared user and admin.
     for (const id of ids.slice(0, 10)) {
       const shown = await send(makerToken, 'GET', `${BASE}/${id}`);
       const connector = shown.json().connectorName;
       const values = connector === 'actsoft' ? { api_key: secret() } : connector === 'jira' ? { password: secret() } : connector === 'airmeet' ? { password: secret() } : { apiKey: secret() };
       assert.equal((await send(makerToken, 'PATCH', `${BASE}/${id}`, { values })).statusCode, 200);
-      await send(makerToken, 'POST', `${BASE}/${id}/shares`, { principalId: viewerId });
-      await send(viewerToken, 'GET', `${BASE}/${id}`);
+      await send(makerToken, 'POST', `${BASE}/${id}/shares`, { principalId: userId });
+      await send(userToken, 'GET', `${BASE}/${id}`);
       await send(ADMIN_TOKEN, 'GET', `${BASE}/${id}`);
       await send(makerToken, 'POST', `${BASE}/${id}/test`);
     }
-    for (const token of [makerToken, viewerToken, ADMIN_TOKEN]) assert.equal((await send(token, 'GET', BASE)).statusCode, 200);
+    for (const token of [makerToken, userToken, ADMIN_TOKEN]) assert.equal((await send(token, 'GET', BASE)).statusCode, 200);
 
     // Error paths that carry a canary in the request.
     const errors = [
@@ -141,8 +141,8 @@ describe('canary secrets never leave encrypted storage', () => {
       await send(makerToken, 'POST', BASE, undefined, `{"connectorName":"actsoft","values":{"api_key":${secret()}}}`),
       await send(makerToken, 'PATCH', `${BASE}/${ids[0] ?? ''}`, { values: { api_key: [secret()] } }),
       await send(makerToken, 'PATCH', `${BASE}/${ids[1] ?? ''}`, { values: { unknown_param: secret() } }),
-      await send(viewerToken, 'POST', BASE, { connectorName: 'actsoft', values: { api_key: secret() } }),
-      await send(viewerToken, 'PATCH', `${BASE}/${ids[0] ?? ''}`, { values: { api_key: secret() } }),
+      await send(userToken, 'POST', BASE, { connectorName: 'actsoft', values: { api_key: secret() } }),
+      await send(userToken, 'PATCH', `${BASE}/${ids[0] ?? ''}`, { values: { api_key: secret() } }),
     ];
     for (const res of errors) assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode} ${res.body}`);
     assert.ok(canaries.length > CONNECTIONS);

@@ -1,6 +1,6 @@
 /**
  * HTTP API: connections. Real corpus connectors in the catalog, real encryption, tokens of
- * several principals (owner, another maker, a viewer, an admin).
+ * several principals (owner, another maker, a user, an admin).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,7 +71,7 @@ describe('HTTP API: connections', () => {
     call = request(app);
     ann = await started.caller('ann', 'maker');
     bob = await started.caller('bob', 'maker');
-    vera = await started.caller('vera', 'viewer');
+    vera = await started.caller('vera', 'user');
     root = await started.caller('root', 'admin');
   });
   after(async () => {
@@ -167,7 +167,7 @@ describe('HTTP API: connections', () => {
     assert.equal(seen.body.access, 'shared');
     assert.deepEqual(seen.body.secrets, { api_key: { set: true } });
     assert.ok((await call(vera, 'GET', BASE)).body.value.some((c: { id: string; access: string }) => c.id === id && c.access === 'shared'));
-    // A viewer has no write permission at all; a maker it is shared with is refused by ownership.
+    // A user has no write permission at all; a maker it is shared with is refused by ownership.
     expectError(await call(vera, 'PATCH', url, { displayName: 'x' }), 403, 'Forbidden');
     expectError(await call(vera, 'POST', `${url}/shares`, { principalId: bob.principal.id }), 403, 'Forbidden');
     await call(ann, 'POST', `${url}/shares`, { principalId: bob.principal.id });

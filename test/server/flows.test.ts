@@ -1,6 +1,7 @@
 /**
  * HTTP API: flows and runs, on a real server listening on loopback, with the durable run engine
- * (embedded queue + run launcher + worker) and API tokens of several roles.
+ * (embedded queue + run launcher + worker), the connection service (references must name usable
+ * connections) and API tokens of several roles. Every route × role is in route-role-matrix.test.ts.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,10 +9,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createCatalog } from '../../src/catalog/index.ts';
+import { createConnectionService } from '../../src/connections/index.ts';
 import { systemClock } from '../../src/core/index.ts';
 import { createEmbeddedQueue } from '../../src/queue/index.ts';
 import type { JobQueue, JobWorker } from '../../src/queue/index.ts';
-import { BUILTIN_CONNECTORS_DIR, createApp, generateToken, hashToken } from '../../src/server/index.ts';
+import { generateMasterKey, openSecrets } from '../../src/secrets/index.ts';
+import { BUILTIN_CONNECTORS_DIR, catalogConnectorLookup, createApp, generateToken, hashToken } from '../../src/server/index.ts';
 import { openStore } from '../../src/storage/index.ts';
 import type { PrincipalRecord, Store } from '../../src/storage/index.ts';
 import { createRunLauncher } from '../../src/workflow/index.ts';
@@ -57,6 +60,8 @@ interface Caller {
 async function startServer(options: { launcher: boolean }) {
   const store = await openStore({ driver: 'sqlite', memory: true });
   const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
+  const secrets = await openSecrets({ config: { kind: 'value', keys: [generateMasterKey()] }, keys: store.secretKeys });
+  const connections = createConnectionService({ store, secrets, connectors: catalogConnectorLookup(catalog) });
   let queue: JobQueue | undefined;
   let worker: JobWorker | undefined;
   let app: FastifyInstance;
@@ -64,9 +69,9 @@ async function startServer(options: { launcher: boolean }) {
     queue = createEmbeddedQueue({ store });
     const runs = createRunLauncher({ store, queue, clock: systemClock });
     worker = runs.work();
-    app = await createApp({ store, catalog, runs, logLevel: false });
+    app = await createApp({ store, catalog, connections, runs, logLevel: false });
   } else {
-    app = await createApp({ store, catalog, logLevel: false });
+    app = await createApp({ store, catalog, connections, logLevel: false });
   }
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
   const caller = async (name: string, role: PrincipalRecord['role']): Promise<Caller> => {
@@ -74,6 +79,13 @@ async function startServer(options: { launcher: boolean }) {
     const token = generateToken();
     await store.apiTokens.create({ principalId: principal.id, name, tokenHash: hashToken(token) });
     return { principal, token };
+  };
+  /** A connection `owner` owns (no values: the flow tests only reference it). */
+  const connection = async (owner: Caller): Promise<string> => {
+    const environment = await store.environments.getByName('default');
+    if (environment === undefined) throw new Error('default environment missing');
+    const record = await store.connections.create({ environmentId: environment.id, connectorName: 'office365', displayName: 'Office', ownerId: owner.principal.id, values: {}, status: 'connected' });
+    return record.id;
   };
   /** One request; `body` is the parsed JSON answer (undefined when empty or not JSON). */
   const call = async (who: Caller | null, method: string, path: string, payload?: unknown) => {
@@ -91,7 +103,7 @@ async function startServer(options: { launcher: boolean }) {
     await app.close();
     await store.close();
   };
-  return { store, origin, caller, call, stop };
+  return { store, origin, caller, connection, call, stop };
 }
 
 type Answer = Awaited<ReturnType<Awaited<ReturnType<typeof startServer>>['call']>>;
@@ -107,7 +119,7 @@ const FLOWS = '/api/environments/default/flows';
 describe('HTTP API: flows', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   let maker: Caller;
-  let viewer: Caller;
+  let user: Caller;
   let admin: Caller;
   let call: Awaited<ReturnType<typeof startServer>>['call'];
 
@@ -115,7 +127,7 @@ describe('HTTP API: flows', () => {
     server = await startServer({ launcher: true });
     call = server.call;
     maker = await server.caller('mia', 'maker');
-    viewer = await server.caller('vic', 'viewer');
+    user = await server.caller('vic', 'user');
     admin = await server.caller('ada', 'admin');
   });
   after(async () => server.stop());
@@ -123,7 +135,7 @@ describe('HTTP API: flows', () => {
   /** Polls the run until it has ended (the worker executes it in the background). */
   async function finishedRun(flowId: string, runId: string) {
     for (;;) {
-      const res = await call(viewer, 'GET', `${FLOWS}/${flowId}/runs/${runId}`);
+      const res = await call(maker, 'GET', `${FLOWS}/${flowId}/runs/${runId}`);
       assert.equal(res.status, 200, res.text);
       if (res.body.status !== 'Running' && res.body.status !== 'Waiting') return res.body;
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -147,9 +159,9 @@ describe('HTTP API: flows', () => {
       changedTime: 't',
     });
     assert.match(flow.createdTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    const shown = await call(viewer, 'GET', `${FLOWS}/${flow.id}`);
+    const shown = await call(maker, 'GET', `${FLOWS}/${flow.id}`);
     assert.deepEqual(shown.body, flow);
-    const listed = await call(viewer, 'GET', FLOWS);
+    const listed = await call(maker, 'GET', FLOWS);
     assert.deepEqual(listed.body.value.find((f: { id: string }) => f.id === flow.id), {
       id: flow.id,
       name: 'Greeting',
@@ -175,7 +187,13 @@ describe('HTTP API: flows', () => {
     assert.deepEqual((missing.details?.['issues'] as Array<{ path: string }>).map((i) => i.path), ['/definition/actions/Send/inputs/host/connectionName']);
     const malformed = expectError(await call(maker, 'POST', FLOWS, { name: 'mail', definition: SEND_MAIL, connectionReferences: { shared_office365: 'conn-1' } }), 400, 'WorkflowDefinitionInvalid');
     assert.deepEqual((malformed.details?.['issues'] as Array<{ path: string }>).map((i) => i.path), ['/connectionReferences/shared_office365']);
-    const references = { shared_office365: { connectionName: 'office-conn', id: '/providers/Microsoft.PowerApps/apis/shared_office365' } };
+    // A reference must name a connection the creator may use; a missing one is told like another's.
+    const reference = (connectionName: string) => ({ shared_office365: { connectionName, id: '/providers/Microsoft.PowerApps/apis/shared_office365' } });
+    const nowhere = expectError(await call(maker, 'POST', FLOWS, { name: 'mail', definition: SEND_MAIL, connectionReferences: reference('office-conn') }), 400, 'ConnectionReferenceNotUsable');
+    const foreign = expectError(await call(maker, 'POST', FLOWS, { name: 'mail', definition: SEND_MAIL, connectionReferences: reference(await server.connection(admin)) }), 400, 'ConnectionReferenceNotUsable');
+    assert.equal(nowhere.details?.['path'], '/connectionReferences/shared_office365');
+    assert.equal(foreign.message.replace(/connection \S+,/, 'connection X,'), nowhere.message.replace(/connection \S+,/, 'connection X,'), 'a foreign connection is told like a missing one');
+    const references = reference(await server.connection(maker));
     const saved = await call(maker, 'POST', FLOWS, { name: 'mail', definition: SEND_MAIL, connectionReferences: references });
     assert.equal(saved.status, 201, saved.text);
     assert.deepEqual(saved.body.connectionReferences, references);
@@ -199,23 +217,24 @@ describe('HTTP API: flows', () => {
     assert.equal(renamed.body.name, 'versioned-renamed');
     assert.deepEqual(renamed.body.definition, changed);
 
-    const v3 = await call(maker, 'PATCH', url, { connectionReferences: { unused: { connectionName: 'c' } } });
-    assert.equal(v3.body.version, 3);
+    const mine = await server.connection(maker);
+    const v3 = await call(maker, 'PATCH', url, { connectionReferences: { unused: { connectionName: mine } } });
+    assert.equal(v3.body.version, 3, v3.text);
     assert.deepEqual(v3.body.definition, changed, 'the definition is carried over');
-    assert.deepEqual(v3.body.connectionReferences, { unused: { connectionName: 'c' } });
+    assert.deepEqual(v3.body.connectionReferences, { unused: { connectionName: mine } });
 
-    const v1 = await call(viewer, 'GET', `${url}/versions/1`);
+    const v1 = await call(maker, 'GET', `${url}/versions/1`);
     assert.equal(v1.status, 200);
     assert.deepEqual(v1.body.definition, HELLO);
     assert.equal(v1.body.name, 'versioned-renamed');
-    expectError(await call(viewer, 'GET', `${url}/versions/9`), 404, 'FlowVersionNotFound');
+    expectError(await call(maker, 'GET', `${url}/versions/9`), 404, 'FlowVersionNotFound');
 
     // Invalid or conflicting changes leave everything as it was (no half-applied update).
     const invalid = expectError(await call(maker, 'PATCH', url, { definition: { triggers: MANUAL, actions: { X: { type: 'Nope' } } } }), 400, 'WorkflowDefinitionInvalid');
     assert.ok((invalid.details?.['issues'] as Array<{ path: string }>).some((i) => i.path === '/definition/actions/X/type'));
     await call(maker, 'POST', FLOWS, { name: 'taken', definition: HELLO });
     expectError(await call(maker, 'PATCH', url, { name: 'taken', definition: HELLO }), 409, 'FlowExists');
-    const after = await call(viewer, 'GET', url);
+    const after = await call(maker, 'GET', url);
     assert.equal(after.body.version, 3);
     assert.equal(after.body.name, 'versioned-renamed');
     expectError(await call(maker, 'PATCH', url, {}), 400, 'RequestInvalid');
@@ -232,19 +251,20 @@ describe('HTTP API: flows', () => {
     assert.equal((await call(maker, 'POST', `${url}/run`, { body: {} })).status, 202);
     assert.equal((await call(maker, 'POST', `${url}/disable`)).body.state, 'disabled');
     expectError(await call(maker, 'POST', `${url}/run`), 409, 'FlowDisabled');
-    assert.equal((await call(viewer, 'GET', url)).body.version, 1, 'state changes make no version');
+    assert.equal((await call(maker, 'GET', url)).body.version, 1, 'state changes make no version');
   });
 
   test('a manual run answers 202 with the run in Location; the run shows trigger, outputs and actions', async () => {
     const flow = (await call(maker, 'POST', FLOWS, { name: 'hello-run', definition: HELLO })).body;
-    const started = await call(viewer, 'POST', `${FLOWS}/${flow.id}/run`, { headers: { 'x-source': 'test' }, body: { name: 'Ada' } });
+    assert.equal((await call(maker, 'PUT', `${FLOWS}/${flow.id}/members/${user.principal.id}`, { access: 'run-only' })).status, 200);
+    const started = await call(user, 'POST', `${FLOWS}/${flow.id}/run`, { headers: { 'x-source': 'test' }, body: { name: 'Ada' } });
     assert.equal(started.status, 202, started.text);
     const runId = started.body.runId;
     assert.equal(started.headers.get('x-ms-workflow-run-id'), runId);
     assert.equal(started.headers.get('location'), `${server.origin}${FLOWS}/${flow.id}/runs/${runId}`);
     await finishedRun(flow.id, runId);
-    const run = await call(viewer, 'GET', started.headers.get('location') ?? '');
-    assert.equal(run.status, 200);
+    const run = await call(user, 'GET', started.headers.get('location') ?? '');
+    assert.equal(run.status, 200, run.text);
     const { startTime, endTime, actions, ...rest } = run.body;
     assert.deepEqual(rest, {
       id: runId,
@@ -254,6 +274,7 @@ describe('HTTP API: flows', () => {
       error: null,
       correlationId: null,
       clientTrackingId: null,
+      startedBy: user.principal.id,
       trigger: { name: 'manual', outputs: { headers: { 'x-source': 'test' }, queries: {}, body: { name: 'Ada' } } },
       outputs: {},
     });
@@ -310,21 +331,21 @@ describe('HTTP API: flows', () => {
     const ended = await call(maker, 'POST', `${FLOWS}/${flow.id}/run?wait=true`, { body: { items } });
     const runId = ended.body.runId;
     assert.equal(ended.body.status, 'Succeeded', ended.text);
-    const run = (await call(viewer, 'GET', `${FLOWS}/${flow.id}/runs/${runId}`)).body;
+    const run = (await call(maker, 'GET', `${FLOWS}/${flow.id}/runs/${runId}`)).body;
     assert.equal(run.actions.Double.iterations, 12);
     assert.equal(run.actions.Double.outputs, 22, 'the last iteration (item 11), not the last recorded row');
     assert.equal(run.actions.Double.attempts, 1);
     assert.equal(run.actions.For_each.iterations, undefined);
     assert.equal(run.actions.Done.status, 'Succeeded');
 
-    const repetitions = await call(viewer, 'GET', `${FLOWS}/${flow.id}/runs/${runId}/actions/Double/repetitions`);
+    const repetitions = await call(maker, 'GET', `${FLOWS}/${flow.id}/runs/${runId}/actions/Double/repetitions`);
     assert.equal(repetitions.status, 200, repetitions.text);
     assert.deepEqual(repetitions.body.value.map((r: { iterationKey: string }) => r.iterationKey), items.map((i) => `For_each[${i}]`));
     assert.deepEqual(repetitions.body.value.map((r: { outputs: number }) => r.outputs), items.map((i) => i * 2));
     assert.ok(repetitions.body.value.every((r: { status: string; error: unknown }) => r.status === 'Succeeded' && r.error === null));
-    const outside = await call(viewer, 'GET', `${FLOWS}/${flow.id}/runs/${runId}/actions/Done/repetitions`);
+    const outside = await call(maker, 'GET', `${FLOWS}/${flow.id}/runs/${runId}/actions/Done/repetitions`);
     assert.deepEqual(outside.body.value.map((r: { iterationKey: string }) => r.iterationKey), ['']);
-    const missing = expectError(await call(viewer, 'GET', `${FLOWS}/${flow.id}/runs/${runId}/actions/Triple/repetitions`), 404, 'ActionNotFound');
+    const missing = expectError(await call(maker, 'GET', `${FLOWS}/${flow.id}/runs/${runId}/actions/Triple/repetitions`), 404, 'ActionNotFound');
     assert.match(missing.message, /"Triple".*"For_each"/);
   });
 
@@ -332,34 +353,79 @@ describe('HTTP API: flows', () => {
     const flow = (await call(maker, 'POST', FLOWS, { name: 'paged', definition: HELLO })).body;
     const runIds: string[] = [];
     for (const name of ['one', 'two', 'three']) runIds.push((await call(maker, 'POST', `${FLOWS}/${flow.id}/run?wait=true`, { body: { name } })).body.runId);
-    const first = await call(viewer, 'GET', `${FLOWS}/${flow.id}/runs?$top=2`);
+    const first = await call(maker, 'GET', `${FLOWS}/${flow.id}/runs?$top=2`);
     assert.equal(first.status, 200, first.text);
     assert.equal(first.body.value.length, 2);
     assert.match(first.body.nextLink, new RegExp(`^${server.origin}${FLOWS}/${flow.id}/runs\\?\\$top=2&\\$skiptoken=`));
-    const second = await call(viewer, 'GET', first.body.nextLink);
+    const second = await call(maker, 'GET', first.body.nextLink);
     assert.equal(second.status, 200, second.text);
     assert.equal(second.body.nextLink, undefined);
     const listed = [...first.body.value, ...second.body.value];
     assert.deepEqual(new Set(listed.map((r: { id: string }) => r.id)), new Set(runIds));
     const starts = listed.map((r: { startTime: string }) => Date.parse(r.startTime));
     assert.deepEqual(starts, [...starts].sort((a, b) => b - a), 'newest first');
-    assert.deepEqual(Object.keys(listed[0]).sort(), ['clientTrackingId', 'correlationId', 'endTime', 'error', 'flowId', 'flowVersion', 'id', 'startTime', 'status', 'trigger']);
-    expectError(await call(viewer, 'GET', `${FLOWS}/${flow.id}/runs?$skiptoken=garbage`), 400, 'RunSkipTokenInvalid');
-    expectError(await call(viewer, 'GET', `${FLOWS}/${flow.id}/runs?$top=0`), 400, 'RequestInvalid');
+    assert.deepEqual(Object.keys(listed[0]).sort(), ['clientTrackingId', 'correlationId', 'endTime', 'error', 'flowId', 'flowVersion', 'id', 'startTime', 'startedBy', 'status', 'trigger']);
+    expectError(await call(maker, 'GET', `${FLOWS}/${flow.id}/runs?$skiptoken=garbage`), 400, 'RunSkipTokenInvalid');
+    expectError(await call(maker, 'GET', `${FLOWS}/${flow.id}/runs?$top=0`), 400, 'RequestInvalid');
   });
 
-  test('roles: viewers read and run but cannot create, change or delete; no token is 401', async () => {
+  test('roles: users cannot create flows; a run-only user starts the flow, sees only the runs they started, and changes nothing; no token is 401', async () => {
     const flow = (await call(maker, 'POST', FLOWS, { name: 'guarded', definition: HELLO })).body;
     const url = `${FLOWS}/${flow.id}`;
-    expectError(await call(viewer, 'POST', FLOWS, { name: 'mine', definition: HELLO }), 403, 'Forbidden');
-    expectError(await call(viewer, 'PATCH', url, { name: 'mine' }), 403, 'Forbidden');
-    expectError(await call(viewer, 'POST', `${url}/disable`), 403, 'Forbidden');
-    expectError(await call(viewer, 'DELETE', url), 403, 'Forbidden');
-    assert.equal((await call(viewer, 'GET', url)).status, 200);
-    assert.equal((await call(viewer, 'POST', `${url}/run`)).status, 202);
+    expectError(await call(user, 'POST', FLOWS, { name: 'mine', definition: HELLO }), 403, 'Forbidden');
+    // Not shared yet: the flow does not exist for them.
+    expectError(await call(user, 'POST', `${url}/run`), 404, 'FlowNotFound');
+    assert.ok(!(await call(user, 'GET', FLOWS)).body.value.some((f: { id: string }) => f.id === flow.id));
+
+    assert.equal((await call(maker, 'PUT', `${url}/members/${user.principal.id}`, { access: 'run-only' })).status, 200);
+    assert.deepEqual((await call(user, 'GET', FLOWS)).body.value.map((f: { id: string }) => f.id).filter((id: string) => id === flow.id), [flow.id]);
+    expectError(await call(user, 'PATCH', url, { name: 'mine' }), 403, 'Forbidden');
+    expectError(await call(user, 'POST', `${url}/disable`), 403, 'Forbidden');
+    expectError(await call(user, 'DELETE', url), 403, 'Forbidden');
+    expectError(await call(user, 'GET', url), 403, 'FlowForbidden');
+    const makersRun = (await call(maker, 'POST', `${url}/run?wait=true`)).body.runId;
+    const usersRun = (await call(user, 'POST', `${url}/run?wait=true`)).body.runId;
+    assert.deepEqual((await call(user, 'GET', `${url}/runs`)).body.value.map((r: { id: string }) => r.id), [usersRun]);
+    assert.equal((await call(user, 'GET', `${url}/runs/${usersRun}`)).status, 200);
+    expectError(await call(user, 'GET', `${url}/runs/${makersRun}`), 404, 'RunNotFound');
+    assert.deepEqual(new Set((await call(maker, 'GET', `${url}/runs`)).body.value.map((r: { id: string }) => r.id)), new Set([makersRun, usersRun]), 'the owner sees every run');
+
     assert.equal((await call(admin, 'PATCH', url, { name: 'guarded-by-admin' })).status, 200);
     expectError(await call(null, 'GET', FLOWS), 401, 'Unauthorized');
     expectError(await call(null, 'POST', `${url}/run`), 401, 'Unauthorized');
+  });
+
+  test('members: the owner adds a co-owner who edits the flow; a co-owner may add only connections they may use; removing access hides the flow again', async () => {
+    const owner = await server.caller('olga', 'maker');
+    const coOwner = await server.caller('cora', 'maker');
+    const ownersConnection = await server.connection(owner);
+    const flow = (await call(owner, 'POST', FLOWS, { name: 'co-owned', definition: HELLO, connectionReferences: { office: { connection: ownersConnection } } })).body;
+    const url = `${FLOWS}/${flow.id}`;
+    expectError(await call(coOwner, 'PATCH', url, { name: 'taken-over' }), 404, 'FlowNotFound');
+
+    const added = await call(owner, 'PUT', `${url}/members/${coOwner.principal.id}`, { access: 'co-owner' });
+    assert.equal(added.status, 200, added.text);
+    assert.deepEqual({ ...added.body, createdTime: 't' }, { principalId: coOwner.principal.id, access: 'co-owner', createdTime: 't' });
+    const members = (await call(coOwner, 'GET', `${url}/members`)).body.value;
+    assert.deepEqual(members.map((m: { principalId: string; access: string }) => [m.principalId, m.access]), [[owner.principal.id, 'owner'], [coOwner.principal.id, 'co-owner']]);
+    expectError(await call(owner, 'PUT', `${url}/members/${owner.principal.id}`, { access: 'run-only' }), 400, 'FlowMemberInvalid');
+    expectError(await call(owner, 'PUT', `${url}/members/no-such-principal`, { access: 'run-only' }), 404, 'PrincipalNotFound');
+
+    // The owner's connection stays in the flow; the co-owner cannot copy it into another reference or flow.
+    const renamed = await call(coOwner, 'PATCH', url, { name: 'co-owned-renamed' });
+    assert.equal(renamed.status, 200, renamed.text);
+    const ownersOther = await server.connection(owner);
+    expectError(await call(coOwner, 'PATCH', url, { connectionReferences: { office: { connection: ownersConnection }, other: { connection: ownersOther } } }), 400, 'ConnectionReferenceNotUsable');
+    const kept = await call(coOwner, 'PATCH', url, { connectionReferences: { office: { connection: ownersConnection }, again: { connection: ownersConnection } } });
+    assert.equal(kept.status, 200, 'a connection already in the flow may stay, under any reference');
+    expectError(await call(coOwner, 'POST', FLOWS, { name: 'copy', definition: HELLO, connectionReferences: { office: { connection: ownersConnection } } }), 400, 'ConnectionReferenceNotUsable');
+    expectError(await call(coOwner, 'GET', `/api/environments/default/connections/${ownersConnection}`), 404, 'ConnectionNotFound');
+    const coOwnersConnection = await server.connection(coOwner);
+    assert.equal((await call(coOwner, 'PATCH', url, { connectionReferences: { office: { connection: ownersConnection }, mine: { connection: coOwnersConnection } } })).status, 200);
+
+    assert.equal((await call(owner, 'DELETE', `${url}/members/${coOwner.principal.id}`)).status, 204);
+    expectError(await call(owner, 'DELETE', `${url}/members/${coOwner.principal.id}`), 404, 'FlowMemberNotFound');
+    expectError(await call(coOwner, 'GET', url), 404, 'FlowNotFound');
   });
 
   test('other environments: unknown is 404 EnvironmentNotFound; a flow of another environment, or a name for an id, is 404 FlowNotFound', async () => {
@@ -390,7 +456,7 @@ describe('HTTP API: flows', () => {
   });
 
   test('the OpenAPI document describes every flow and run route', async () => {
-    const doc = (await call(viewer, 'GET', '/api/openapi.json')).body;
+    const doc = (await call(user, 'GET', '/api/openapi.json')).body;
     const paths = Object.keys(doc.paths);
     for (const path of [
       '/api/environments/{env}/flows',
@@ -402,6 +468,8 @@ describe('HTTP API: flows', () => {
       '/api/environments/{env}/flows/{id}/runs',
       '/api/environments/{env}/flows/{id}/runs/{runId}',
       '/api/environments/{env}/flows/{id}/runs/{runId}/actions/{name}/repetitions',
+      '/api/environments/{env}/flows/{id}/members',
+      '/api/environments/{env}/flows/{id}/members/{principalId}',
     ]) {
       assert.ok(paths.includes(path), `${path} missing from ${paths.join(', ')}`);
     }

@@ -1,4 +1,9 @@
-/** `plugboard start [--port n]`: run the server in this process until SIGINT/SIGTERM. */
+/**
+ * `plugboard start [--port n]`: run the server in this process until SIGINT/SIGTERM. The first
+ * signal stops gracefully (the port closes, actions in flight finish or checkpoint, interrupted
+ * runs are queued for the next start) and exits 0; a second one exits at once (130).
+ */
+import { errorMessage } from '../../core/index.ts';
 import { loadConfig, startServer } from '../../server/index.ts';
 
 /** Runs the server; resolves with the exit code once it has stopped. */
@@ -13,12 +18,26 @@ export async function start(options: { readonly port?: number }): Promise<number
   }
   process.stderr.write(`Plugboard is listening on ${server.url} (storage: ${server.store.driver}, data: ${config.store.driver === 'sqlite' ? config.dataDir : 'PostgreSQL'})\n`);
   return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        // A second signal: the operator does not want to wait. Unfinished runs resume at the next start, as after a crash.
+        process.stderr.write(`${signal} again: stopping now without waiting for actions in flight\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      process.stderr.write(`${signal}: Plugboard is stopping — no new requests; actions in flight finish (waits are checkpointed) and their runs resume at the next start\n`);
       server.close().then(
-        () => resolve(0),
-        () => resolve(1),
+        () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          process.stderr.write('Plugboard stopped\n');
+          resolve(0);
+        },
+        (error: unknown) => {
+          process.stderr.write(`Plugboard did not stop cleanly: ${errorMessage(error)}\n`);
+          resolve(1);
+        },
       );
     };
     process.on('SIGINT', stop);

@@ -33,9 +33,17 @@ export interface ResolvedConfig {
   readonly rateLimit: { readonly calls: number; readonly windowMs: number };
   /** The URL users reach this server at (OAuth redirect URI, next-page links); default http://{host}:{port}. */
   readonly publicUrl: string;
-  /** Flow runs executed by this process: how many at once, and how soon another process takes over the runs of one that died. */
-  readonly runs: { readonly workers: number; readonly lockMs: number };
+  /**
+   * Flow runs executed by this process: how many at once, how soon another process takes over the
+   * runs of one that died, and how many days finished runs are kept (the daily retention job).
+   */
+  readonly runs: { readonly workers: number; readonly lockMs: number; readonly retentionDays: number };
+  /** `GET /metrics`: `token` needs a bearer token with `metrics:read` (admins), `public` needs none, `off` removes the route. */
+  readonly metrics: { readonly access: MetricsAccess };
 }
+
+/** Who may read `GET /metrics` (see {@link ResolvedConfig.metrics}). */
+export type MetricsAccess = 'token' | 'public' | 'off';
 
 /** One documented setting. */
 interface Setting {
@@ -54,6 +62,11 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PLUGBOARD_BOOTSTRAP_TOKEN', doc: 'Admin API token to create on first start (for automation); otherwise one is generated and printed once.', secret: true },
   { env: 'PLUGBOARD_LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent.', default: 'info' },
   {
+    env: 'PLUGBOARD_METRICS_ACCESS',
+    doc: 'Who may read the Prometheus metrics at GET /metrics: `token` (an API token with metrics:read, i.e. an admin\'s), `public` (no token: only where nothing but the scraper can reach the port), or `off` (no route).',
+    default: 'token',
+  },
+  {
     env: 'PLUGBOARD_EGRESS_ALLOW',
     doc: 'Comma-separated CIDRs and host names that outbound calls may reach although they are internal (loopback, private, link-local). Empty: only public addresses.',
     default: '',
@@ -69,6 +82,11 @@ export const SETTINGS: readonly Setting[] = [
     doc: 'How long a run stays claimed by a process without a heartbeat: when a process dies, its unfinished runs resume in another (or after a restart) this much later.',
     default: '30',
   },
+  {
+    env: 'PLUGBOARD_RUN_RETENTION_DAYS',
+    doc: 'Days a finished run (with its action history and stored payloads) is kept; a daily job deletes older ones. Unfinished runs are never deleted. A change applies from the next cleanup.',
+    default: '90',
+  },
   { env: 'PLUGBOARD_PUBLIC_URL', doc: 'The URL users reach this server at, used for the OAuth redirect URI (`{url}/api/oauth/callback`); default http://{host}:{port}.' },
   // Read by the secrets area's masterKeyConfigFromEnv (listed here for the documentation).
   {
@@ -79,6 +97,7 @@ export const SETTINGS: readonly Setting[] = [
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const METRICS_ACCESS: readonly MetricsAccess[] = ['token', 'public', 'off'];
 
 function read(env: Readonly<Record<string, string | undefined>>, setting: Setting): string | undefined {
   const direct = env[setting.env];
@@ -124,6 +143,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
   if (!/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new UserInputError(`PLUGBOARD_PUBLIC_URL is "${publicUrl}" — give an absolute http(s) URL such as https://plugboard.example.com`, { code: 'ConfigInvalid' });
   }
+  const metricsText = read(env, setting('PLUGBOARD_METRICS_ACCESS')) ?? 'token';
+  const metricsAccess = METRICS_ACCESS.find((access) => access === metricsText);
+  if (metricsAccess === undefined) {
+    throw new UserInputError(`PLUGBOARD_METRICS_ACCESS is "${metricsText}" — use one of ${METRICS_ACCESS.join(', ')}`, { code: 'ConfigInvalid' });
+  }
   return Object.freeze({
     port,
     host,
@@ -140,8 +164,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
     }),
     rateLimit: Object.freeze({ calls: positiveNumber(env, 'PLUGBOARD_RATE_LIMIT_CALLS'), windowMs: positiveNumber(env, 'PLUGBOARD_RATE_LIMIT_WINDOW_SECONDS') * 1000 }),
     publicUrl,
-    runs: Object.freeze({ workers: Math.max(1, Math.floor(positiveNumber(env, 'PLUGBOARD_RUN_WORKERS'))), lockMs: positiveNumber(env, 'PLUGBOARD_RUN_LOCK_SECONDS') * 1000 }),
+    runs: Object.freeze({
+      workers: Math.max(1, Math.floor(positiveNumber(env, 'PLUGBOARD_RUN_WORKERS'))),
+      lockMs: positiveNumber(env, 'PLUGBOARD_RUN_LOCK_SECONDS') * 1000,
+      retentionDays: wholeDays(env, 'PLUGBOARD_RUN_RETENTION_DAYS'),
+    }),
+    metrics: Object.freeze({ access: metricsAccess }),
   });
+}
+
+/** A whole number of days from 1 to 36,500. */
+function wholeDays(env: Readonly<Record<string, string | undefined>>, name: string): number {
+  const text = read(env, setting(name));
+  const value = Number(text);
+  if (text === undefined || !Number.isSafeInteger(value) || value < 1 || value > 36_500) {
+    throw new UserInputError(`${name} is "${text ?? ''}" — give a whole number of days from 1 to 36500`, { code: 'ConfigInvalid' });
+  }
+  return value;
 }
 
 function positiveNumber(env: Readonly<Record<string, string | undefined>>, name: string): number {

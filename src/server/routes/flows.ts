@@ -1,16 +1,24 @@
 /**
  * Flow and run endpoints: `/api/environments/{env}/flows…`, the shape of the Logic Apps
  * management API (flows with versions, enable/disable, a manual run, runs with their actions and
- * loop repetitions). Flows are addressed by id; names are given only when creating one. Every
- * response goes through a schema listing the fields it may send.
+ * loop repetitions), and the flow's members (co-owners, run-only users). Flows are addressed by
+ * id; names are given only when creating one. Every response goes through a schema listing the
+ * fields it may send.
+ *
+ * Each route declares its permission and the flow or run it acts on; `permissions.ts` decides
+ * (a flow the caller may not see is "not found"). Listings are filtered with that decision: the
+ * flows one owns or is a member of (admins: all), the runs one started (run-only access).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { UserInputError } from '../../core/index.ts';
+import type { ConnectionService } from '../../connections/index.ts';
+import { NotFoundError, PlugboardError, UserInputError } from '../../core/index.ts';
 import { isRecord } from '../../expressions/index.ts';
+import type { PrincipalRecord } from '../../storage/index.ts';
 import { RUN_PAGE_LIMITS } from '../../workflow/index.ts';
-import type { FlowService, RunLauncher } from '../../workflow/index.ts';
+import type { ConnectionUseCheck, FlowEditor, FlowService, RunLauncher } from '../../workflow/index.ts';
+import type { RouteResource } from '../permissions.ts';
 import { sendActionResponse } from './action-response.ts';
 
 /** How long `POST …/run?wait=true` waits for the run's Response (or its end) before answering 202. */
@@ -28,6 +36,15 @@ const FlowParams = Type.Object({ env: Type.String(), id: Type.String({ descripti
 const VersionParams = Type.Object({ env: Type.String(), id: Type.String(), version: Type.Integer({ minimum: 1 }) });
 const RunParams = Type.Object({ env: Type.String(), id: Type.String(), runId: Type.String({ description: 'Run id.' }) });
 const ActionParams = Type.Object({ env: Type.String(), id: Type.String(), runId: Type.String(), name: Type.String({ description: 'Action name as in the definition.' }) });
+const MemberParams = Type.Object({ env: Type.String(), id: Type.String(), principalId: Type.String({ description: 'Principal id.' }) });
+
+const MemberAccess = Type.Union([Type.Literal('co-owner'), Type.Literal('run-only')], { description: '`co-owner` edits the flow (a `user` role only runs it); `run-only` starts it and sees the runs they started.' });
+const MemberBody = Type.Object({
+  principalId: Type.String(),
+  access: Type.Union([Type.Literal('owner'), Type.Literal('co-owner'), Type.Literal('run-only')]),
+  createdTime: Type.String({ description: 'ISO-8601 UTC: when they got access (the owner: when the flow was created).' }),
+});
+const SetMemberBody = Type.Object({ access: MemberAccess }, { additionalProperties: false });
 
 const State = Type.Union([Type.Literal('enabled'), Type.Literal('disabled')]);
 const Status = Type.String({ description: 'Running, Waiting, Succeeded, Failed, Cancelled, Skipped, TimedOut or Aborted.' });
@@ -98,6 +115,7 @@ const RunSummaryFields = {
   error: Type.Unknown({ description: 'Why the run failed (`{ code, message }`); null otherwise.' }),
   correlationId: Type.Union([Type.String(), Type.Null()]),
   clientTrackingId: Type.Union([Type.String(), Type.Null()]),
+  startedBy: Type.Union([Type.String(), Type.Null()], { description: 'Id of the principal who started the run by hand; null for runs a trigger or a parent flow started.' }),
 };
 
 const RunSummaryBody = Type.Object({ ...RunSummaryFields, trigger: Type.Object({ name: Type.Union([Type.String(), Type.Null()]) }) });
@@ -137,17 +155,48 @@ function absoluteUrl(request: FastifyRequest, path: string): string {
   return `${request.protocol}://${request.host}${path}`;
 }
 
-function principalId(request: FastifyRequest): string | null {
-  return request.principal?.id ?? null;
+/** The authenticated caller (the auth hook sets it on every route these register). */
+function callerOf(request: FastifyRequest): PrincipalRecord {
+  if (request.principal === undefined) throw new PlugboardError('no authenticated principal on a protected route', { code: 'Unauthorized', kind: 'unauthorized' });
+  return request.principal;
+}
+
+/** The caller as the flow service checks an editor: its id and its role in the environment. */
+function editorOf(request: FastifyRequest): FlowEditor {
+  const principal = callerOf(request);
+  return { id: principal.id, role: principal.role };
+}
+
+/**
+ * The flow service's connection check, answered by the connection service: a connection the
+ * editor can see (owns, has shared, or administers) is one they may use; "not found" means not.
+ */
+export function connectionUseCheck(connections: Pick<ConnectionService, 'get'>): ConnectionUseCheck {
+  return async ({ environment, actor, connectionId }) => {
+    try {
+      await connections.get(environment, actor, connectionId);
+      return true;
+    } catch (error) {
+      if (error instanceof NotFoundError) return false;
+      throw error;
+    }
+  };
 }
 
 /** Registers the flow and run routes. */
 export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptions): void {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   const { flows } = options;
-  const read = { permission: 'flows:read' as const };
-  const write = { permission: 'flows:write' as const };
-  const run = { permission: 'flows:run' as const };
+  const flow: RouteResource = { kind: 'flow', param: 'id' };
+  const aRun: RouteResource = { kind: 'run', flowParam: 'id', param: 'runId' };
+  const list = { permission: 'flows:read' as const };
+  const create = { permission: 'flows:write' as const };
+  const read = { permission: 'flows:read' as const, resource: flow };
+  const write = { permission: 'flows:write' as const, resource: flow };
+  const share = { permission: 'flows:share' as const, resource: flow };
+  const run = { permission: 'flows:run' as const, resource: flow };
+  const runs = { permission: 'runs:read' as const, resource: flow };
+  const oneRun = { permission: 'runs:read' as const, resource: aRun };
   const tags = ['flows'];
   const runTags = ['runs'];
   const errors = { 400: ErrorResponse, 404: ErrorResponse };
@@ -156,16 +205,20 @@ export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptio
 
   typed.get(
     '/api/environments/:env/flows',
-    { config: read, schema: { summary: "List an environment's flows (without definitions)", tags, params: EnvParams, response: { 200: Type.Object({ value: Type.Array(FlowSummaryBody) }), 404: ErrorResponse } } },
-    async (request) => ({ value: [...(await flows.list(request.params.env))] }),
+    {
+      config: list,
+      schema: { summary: "List the environment's flows you own or share (admins: all), without definitions", tags, params: EnvParams, response: { 200: Type.Object({ value: Type.Array(FlowSummaryBody) }), 404: ErrorResponse } },
+    },
+    async (request) => ({ value: [...(await flows.list(request.params.env, request.access?.role === 'admin' ? {} : { visibleTo: callerOf(request).id }))] }),
   );
 
   typed.post(
     '/api/environments/:env/flows',
     {
-      config: write,
+      config: create,
       schema: {
         summary: 'Create a flow: the definition is validated (400 `WorkflowDefinitionInvalid` lists the issues with JSON pointers) and stored as version 1',
+        description: 'The caller owns it. Every connection it references must be one the caller may use (400 `ConnectionReferenceNotUsable` otherwise).',
         tags,
         params: EnvParams,
         body: CreateBody,
@@ -173,7 +226,8 @@ export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptio
       },
     },
     async (request, reply) => {
-      const view = await flows.create(request.params.env, { ...request.body, ownerId: principalId(request) });
+      const editor = editorOf(request);
+      const view = await flows.create(request.params.env, { ...request.body, ownerId: editor.id, editor });
       return reply.status(201).header('location', absoluteUrl(request, base(request.params.env, view.id))).send(view);
     },
   );
@@ -196,13 +250,15 @@ export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptio
       config: write,
       schema: {
         summary: 'Change a flow: a new definition or new connection references become a new version (validated first); name and state change in place',
+        description:
+          'Owner, co-owners and admins. A connection the new version references and the current one does not must be one the caller may use (400 `ConnectionReferenceNotUsable`); references already there may stay.',
         tags,
         params: FlowParams,
         body: UpdateBody,
         response: { 200: FlowBody, ...errors, 409: ErrorResponse },
       },
     },
-    async (request) => flows.update(address(request.params), request.body),
+    async (request) => flows.update(address(request.params), { ...request.body, editor: editorOf(request) }),
   );
 
   typed.delete(
@@ -259,7 +315,7 @@ export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptio
     },
     async (request, reply) => {
       const { env, id } = request.params;
-      const { runId } = await flows.startRun(address(request.params), request.body);
+      const { runId } = await flows.startRun(address(request.params), { trigger: request.body, startedBy: callerOf(request).id });
       void reply.header('x-ms-workflow-run-id', runId);
       const started = (): FastifyReply => reply.status(202).header('location', absoluteUrl(request, `${base(env, id)}/runs/${encodeURIComponent(runId)}`)).send({ runId });
       if (request.query.wait !== true || options.runs === undefined) return started();
@@ -274,9 +330,9 @@ export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptio
   typed.get(
     '/api/environments/:env/flows/:id/runs',
     {
-      config: read,
+      config: runs,
       schema: {
-        summary: "List a flow's runs, newest first (paged: follow `nextLink`)",
+        summary: "List a flow's runs, newest first (paged: follow `nextLink`); run-only access lists the runs one started",
         tags: runTags,
         params: FlowParams,
         querystring: RunsQuery,
@@ -286,7 +342,8 @@ export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptio
     async (request) => {
       const { env, id } = request.params;
       const top = request.query.$top;
-      const page = await flows.listRuns(address(request.params), { ...(top === undefined ? {} : { top }), ...(request.query.$skiptoken === undefined ? {} : { skipToken: request.query.$skiptoken }) });
+      const startedBy = request.access?.flow?.level === 'run' ? { startedBy: callerOf(request).id } : {};
+      const page = await flows.listRuns(address(request.params), { ...(top === undefined ? {} : { top }), ...(request.query.$skiptoken === undefined ? {} : { skipToken: request.query.$skiptoken }), ...startedBy });
       const value = [...page.value];
       if (page.skipToken === undefined) return { value };
       return { value, nextLink: absoluteUrl(request, `${base(env, id)}/runs?$top=${top ?? RUN_PAGE_LIMITS.default}&$skiptoken=${page.skipToken}`) };
@@ -296,7 +353,7 @@ export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptio
   typed.get(
     '/api/environments/:env/flows/:id/runs/:runId',
     {
-      config: read,
+      config: oneRun,
       schema: {
         summary: 'Show a run with its trigger, outputs and actions (an action inside a loop shows its last iteration and the count of iterations)',
         tags: runTags,
@@ -310,7 +367,7 @@ export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptio
   typed.get(
     '/api/environments/:env/flows/:id/runs/:runId/actions/:name/repetitions',
     {
-      config: read,
+      config: oneRun,
       schema: {
         summary: 'List every loop iteration of an action of a run (an action outside loops has one, with an empty iterationKey)',
         tags: runTags,
@@ -319,5 +376,38 @@ export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptio
       },
     },
     async (request) => ({ value: [...(await flows.listRepetitions({ ...address(request.params), runId: request.params.runId }, request.params.name))] }),
+  );
+
+  const memberTags = ['flow members'];
+
+  typed.get(
+    '/api/environments/:env/flows/:id/members',
+    { config: read, schema: { summary: "List a flow's owner, co-owners and run-only users (owner, co-owners, admins)", tags: memberTags, params: FlowParams, response: { 200: Type.Object({ value: Type.Array(MemberBody) }), 404: ErrorResponse } } },
+    async (request) => ({ value: [...(await flows.listMembers(address(request.params)))] }),
+  );
+
+  typed.put(
+    '/api/environments/:env/flows/:id/members/:principalId',
+    {
+      config: share,
+      schema: {
+        summary: 'Make a principal a co-owner or a run-only user of a flow, or change which (owner, co-owners, admins)',
+        description: 'A co-owner may use the flow’s connections only inside the flow and never reads their secrets; a run-only user starts the flow and sees the runs they started.',
+        tags: memberTags,
+        params: MemberParams,
+        body: SetMemberBody,
+        response: { 200: MemberBody, ...errors },
+      },
+    },
+    async (request) => flows.setMember(address(request.params), { principalId: request.params.principalId, access: request.body.access }),
+  );
+
+  typed.delete(
+    '/api/environments/:env/flows/:id/members/:principalId',
+    { config: share, schema: { summary: "Take a co-owner's or run-only user's access away (204; 404 `FlowMemberNotFound`)", tags: memberTags, params: MemberParams } },
+    async (request, reply) => {
+      await flows.removeMember(address(request.params), request.params.principalId);
+      return reply.status(204).send();
+    },
   );
 }

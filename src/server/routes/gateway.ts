@@ -274,8 +274,9 @@ function registerRuntimeRoute(app: FastifyInstance, options: GatewayRouteOptions
     scope.route({
       method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
       url: '/apim/:connector/:connectionId/*',
-      // The data plane: a token lookup may be reused for a moment (see auth.ts).
-      config: { permission: 'connections:use', reuseTokenLookup: true },
+      // The data plane: a token lookup may be reused for a moment (see auth.ts). The caller's role is
+      // the one in the connection's environment (the URL names no environment).
+      config: { permission: 'connections:use', resource: { kind: 'connection', param: 'connectionId' }, reuseTokenLookup: true },
       schema: { hide: true },
       handler,
     });

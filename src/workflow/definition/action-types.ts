@@ -71,6 +71,7 @@ const trigger = (name: string, supported = true): TypeInfo => ({ name, supported
 /** Every trigger type, canonical spelling. */
 export const TRIGGER_TYPES: readonly TypeInfo[] = Object.freeze([
   trigger('Recurrence'),
+  trigger('SlidingWindow'),
   trigger('Request'),
   trigger('Http'),
   trigger('HttpWebhook'),

@@ -12,11 +12,19 @@
  *
  * Suspension: a Wait longer than `inlineWaitMs` leaves its attempt open and ends the execution
  * early (`suspendedUntil`); the caller schedules the continuation, which resumes from the journal.
+ *
+ * Cancellation (`cancelSignal`, or a journal write refused because the run already ended): no
+ * action starts any more, actions in flight are aborted through their signal, and nothing more is
+ * journaled — whoever cancelled closed the run and its open attempts. Stopping (`stopSignal`,
+ * SIGTERM): no action starts any more, actions in flight finish and are journaled, except those
+ * that wait (Wait, Workflow), which stay open as checkpoints; executing the run again resumes it.
  */
+import { ConflictError } from '../../core/index.ts';
 import type { Clock } from '../../core/index.ts';
 import { createWorkflowEvaluator, isRecord } from '../../expressions/index.ts';
 import type { ExpressionContext } from '../../expressions/index.ts';
-import type { ActionRecord, StoreTransaction } from '../../storage/index.ts';
+import { StorageErrorCode } from '../../storage/index.ts';
+import type { ActionRecord, RecordActionInput, StoreTransaction } from '../../storage/index.ts';
 import type { ActionContext, ActionErrorInfo, ActionInput, ActionOutcome, ActionResponse, HttpPort, RunTermination } from '../actions/contract.ts';
 import { evaluateCondition } from '../actions/conditions.ts';
 import { foreachItems } from '../actions/foreach-items.ts';
@@ -74,19 +82,47 @@ export interface RunEngineOptions {
    * (`suspendedUntil`). `Infinity` (the default) never suspends.
    */
   readonly inlineWaitMs?: number;
-  /** Sleeps `ms` (a Wait, done in-process); default: real timers. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Sleeps `ms` (a Wait, done in-process), ending early when `signal` aborts; default: real timers. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Told when a Response action produced the run's reply (before the run ends). */
   readonly onResponse?: (response: ActionResponse) => void;
   /** Evaluates action inputs; share one between runs (it caches parsed templates). Default: a new one on `clock`. */
   readonly evaluateValue?: ValueEvaluator;
+  /**
+   * Aborted when the run was cancelled: no action starts any more, actions in flight are aborted
+   * through their signal, nothing more is journaled (the canceller closed the run and its attempts).
+   */
+  readonly cancelSignal?: AbortSignal;
+  /**
+   * Aborted when this process stops (SIGTERM) or loses the run: no action starts any more; actions
+   * in flight finish and are journaled, except waiting ones (Wait, Workflow), left open as
+   * checkpoints. The execution then ends early ({@link RunEngine.stopped}).
+   */
+  readonly stopSignal?: AbortSignal;
+  /**
+   * Writes deferred results of pure actions together (one transaction when the host has one);
+   * default: one `recordAction` each. See {@link RunEngine.takeDeferred}.
+   */
+  readonly writeDeferred?: (records: readonly RecordActionInput[]) => Promise<void>;
 }
+
+/**
+ * Leaf actions that only wait (a timer, a child flow's reply): when the process stops they are not
+ * waited for but left open, and run again (a Wait: for what is left of its interval) on resume.
+ */
+const CHECKPOINTED_ON_STOP: ReadonlySet<string> = new Set(['wait', 'workflow']);
+
+/** What a stopped wait for an action's outcome yields. */
+const STOPPED = Symbol('stopped');
 
 /**
  * Built-in actions without effects outside the run: a crash while one runs loses nothing, so it is
  * journaled once, when it ends (one write instead of start + finish). Everything else (Http,
  * connectors, child flows, inline code, Wait…) is journaled as started before it runs.
  */
+/** Deferred pure results written at once when this many are waiting (bounds memory in long loops). */
+const DEFERRED_BATCH = 100;
+
 const JOURNALED_AT_END: ReadonlySet<string> = new Set([
   'compose',
   'parsejson',
@@ -150,6 +186,17 @@ export class RunEngine {
   /** Set when a Wait suspended the execution: the earliest time the run must continue (epoch ms). */
   suspendedUntil: number | undefined;
   private readonly options: RunEngineOptions;
+  /** Aborted when the run is cancelled or found ended in the store: aborts every action in flight. */
+  private readonly ended = new AbortController();
+  /**
+   * Results of pure built-ins (Compose, variables, Response…) not written yet. They are written
+   * before the next side-effecting action starts, every {@link DEFERRED_BATCH} records, and by the
+   * host with the run's end (one commit for the whole tail of pure actions). A crash before that
+   * re-runs them on resume — they are deterministic and touch nothing outside the run.
+   */
+  private deferred: RecordActionInput[] = [];
+  /** False when the top-level actions did not all finish in this execution. */
+  private complete = true;
   private readonly journal: RunJournal;
   private readonly variables: VariableStore = createVariableStore();
   /** What expressions read outside loops: real values, even of secured actions (last one wins). */
@@ -162,13 +209,16 @@ export class RunEngine {
   /** Whether any producer so far has a secured part. */
   private anySecured = false;
   private readonly evaluateValue: ValueEvaluator;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(options: RunEngineOptions) {
     this.options = options;
     this.journal = options.journal ?? EMPTY_JOURNAL;
     this.evaluateValue = options.evaluateValue ?? createValueEvaluator({ evaluator: createWorkflowEvaluator({ clock: options.clock }) });
     this.sleep = options.sleep ?? realSleep;
+    const cancel = options.cancelSignal;
+    if (cancel?.aborted === true) this.ended.abort();
+    else cancel?.addEventListener('abort', () => this.ended.abort(), { once: true });
   }
 
   /** True when a Wait suspended the execution before the run's end. */
@@ -176,10 +226,89 @@ export class RunEngine {
     return this.suspendedUntil !== undefined;
   }
 
-  /** Runs the definition's top-level actions; returns how each ended (incomplete when suspended). */
+  /**
+   * True when the run was cancelled, or the store refused a journal write because the run already
+   * ended (cancelled by another process, or finished by a worker that took it over): this
+   * execution's results no longer count.
+   */
+  get cancelled(): boolean {
+    return this.ended.signal.aborted;
+  }
+
+  /** True when the stop signal ended the execution before the run's end: execute the run again to resume it. */
+  get stopped(): boolean {
+    return !this.cancelled && this.options.stopSignal?.aborted === true && !this.complete;
+  }
+
+  /** No new action may start: the run was cancelled or the process stops. */
+  private get halted(): boolean {
+    return this.cancelled || this.options.stopSignal?.aborted === true;
+  }
+
+  /** Runs the definition's top-level actions; returns how each ended (incomplete when suspended, stopped or cancelled). */
   async runDefinition(definition: WorkflowDefinition): Promise<FinishedAction[]> {
-    const { finished } = await this.runContainer(definition.actions, ROOT_FRAME);
+    const { finished, complete } = await this.runContainer(definition.actions, ROOT_FRAME);
+    this.complete = complete;
     return finished;
+  }
+
+  /**
+   * A journal write; `undefined` when the store refused it because the run (or this attempt)
+   * already ended elsewhere — the execution is then cancelled.
+   */
+  /** The deferred pure results not written yet, handed to the host to write with the run's end (emptied). */
+  takeDeferred(): RecordActionInput[] {
+    const taken = this.deferred;
+    this.deferred = [];
+    return taken;
+  }
+
+  /** Writes the deferred pure results; false when the run ended elsewhere meanwhile. */
+  async flushDeferred(): Promise<boolean> {
+    if (this.deferred.length === 0) return true;
+    const batch = this.takeDeferred();
+    const writeAll = this.options.writeDeferred ?? (async (records: readonly RecordActionInput[]) => {
+      for (const record of records) await this.options.runs.recordAction(record);
+    });
+    return (await this.write(async () => { await writeAll(batch); return true; })) === true;
+  }
+
+  private async write<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ConflictError && (error.code === StorageErrorCode.RunAlreadyFinished || error.code === StorageErrorCode.ActionAlreadyFinished)) {
+        this.ended.abort();
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Sleeps `ms`; false when the run was cancelled or the process stops before the time is up. */
+  private async pause(ms: number): Promise<boolean> {
+    const signals = [this.ended.signal, ...(this.options.stopSignal === undefined ? [] : [this.options.stopSignal])];
+    const signal = signals.length === 1 ? this.ended.signal : AbortSignal.any(signals);
+    if (signal.aborted) return false;
+    await this.sleep(ms, signal);
+    return !signal.aborted;
+  }
+
+  /** The outcome of `work`, or {@link STOPPED} as soon as the process stops (the work goes on unobserved). */
+  private async untilStopped(work: Promise<ActionOutcome>): Promise<ActionOutcome | typeof STOPPED> {
+    const stop = this.options.stopSignal;
+    if (stop === undefined) return work;
+    if (stop.aborted) return STOPPED;
+    let onStop: (() => void) | undefined;
+    const stopped = new Promise<typeof STOPPED>((resolve) => {
+      onStop = () => resolve(STOPPED);
+      stop.addEventListener('abort', onStop, { once: true });
+    });
+    try {
+      return await Promise.race([work, stopped]);
+    } finally {
+      if (onStop !== undefined) stop.removeEventListener('abort', onStop);
+    }
   }
 
   /**
@@ -193,7 +322,7 @@ export class RunEngine {
     const running = new Map<string, Promise<{ action: WorkflowAction; step: Step }>>();
     let complete = true;
     while (pending.length > 0 || running.size > 0) {
-      for (let index = 0; index < pending.length; ) {
+      for (let index = 0; index < pending.length && !this.halted; ) {
         const action = pending[index];
         if (action !== undefined && (this.terminated !== undefined || shouldRun(action.runAfter, statuses).kind !== 'wait')) {
           pending.splice(index, 1);
@@ -203,8 +332,9 @@ export class RunEngine {
         }
       }
       if (running.size === 0) {
-        // Nothing can start: the rest waits on a suspended action, or on a cycle (validation rejects those).
-        if (!complete) break;
+        // Nothing can start: the rest waits on a suspended action, on a cycle (validation rejects
+        // those), or on an execution that was cancelled or stops.
+        if (!complete || this.halted) break;
         const [action] = pending.splice(0, 1);
         if (action === undefined) break;
         running.set(action.name, this.runOne(action, frame, statuses).then((step) => ({ action, step })));
@@ -222,6 +352,7 @@ export class RunEngine {
   }
 
   private async runOne(action: WorkflowAction, frame: Frame, statuses: Readonly<Record<string, ActionStatus | undefined>>): Promise<Step> {
+    if (this.halted) return PENDING;
     if (this.terminated !== undefined) {
       await this.skip(action, frame, TERMINATED_SKIP);
       return 'Skipped';
@@ -239,9 +370,17 @@ export class RunEngine {
     // its open attempt. A leaf attempt left open ran in a process that died: it runs again.
     const reuse = recorded !== undefined && (control || action.type.toLowerCase() === 'wait') ? recorded : undefined;
     const atEnd = reuse === undefined && JOURNALED_AT_END.has(action.type.toLowerCase()) && action.raw['limit'] === undefined;
-    const attemptId = reuse !== undefined ? reuse.id : atEnd ? undefined : (await this.options.runs.startAction({ runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey })).id;
+    let attemptId: string | undefined = reuse?.id;
+    if (reuse === undefined && !atEnd) {
+      // Pure results before a side effect are committed before it starts.
+      if ((await this.flushDeferred()) === false) return PENDING;
+      // Starting an attempt reads the run's status in the store: a run cancelled elsewhere stops here, at no extra cost.
+      const started = await this.write(() => this.options.runs.startAction({ runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey }));
+      if (started === undefined) return PENDING;
+      attemptId = started.id;
+    }
     const executed = await this.execute(action, frame, reuse);
-    if (executed === PENDING) return PENDING;
+    if (executed === PENDING || this.cancelled) return PENDING;
     if (reuse !== undefined && isFinalRecord(reuse)) return executed.status;
     const result = {
       status: executed.status,
@@ -250,9 +389,15 @@ export class RunEngine {
       error: executed.error ?? null,
       ...(executed.trackedProperties === undefined ? {} : { trackedProperties: executed.trackedProperties }),
     };
-    if (attemptId === undefined) await this.options.runs.recordAction({ runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey, ...result });
-    else await this.options.runs.finishAction(attemptId, result);
-    return executed.status;
+    const id = attemptId;
+    if (id === undefined) {
+      // Stamped by the store when written: written in execution order, before any later attempt starts.
+      this.deferred.push({ runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey, ...result });
+      if (this.deferred.length >= DEFERRED_BATCH && (await this.flushDeferred()) === false) return PENDING;
+      return executed.status;
+    }
+    const written = await this.write(() => this.options.runs.finishAction(id, result));
+    return written === undefined ? PENDING : executed.status;
   }
 
   /** Applies a finished leaf action's recorded result instead of running it again. */
@@ -278,9 +423,12 @@ export class RunEngine {
 
   /** Records `action` (and everything nested in it) as Skipped. */
   private async skip(action: WorkflowAction, frame: Frame, error: ActionErrorInfo): Promise<void> {
+    if (this.cancelled) return;
     const recorded = this.journal.latest(frame.iterationKey, action.name);
     if (recorded === undefined || !isFinalRecord(recorded)) {
-      await this.options.runs.recordAction({ runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey, status: 'Skipped', error });
+      // The history keeps the order things happened in: what ran before the skip is written first.
+      await this.flushDeferred();
+      await this.write(() => this.options.runs.recordAction({ runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey, status: 'Skipped', error }));
     }
     this.remember(action.name, { status: 'Skipped', error }, frame);
     this.reported.set(action.name, { status: 'Skipped', outputs: null, error });
@@ -328,6 +476,8 @@ export class RunEngine {
     const clock: Clock = reuse !== undefined ? { now: () => reuse.startedAt } : this.options.clock;
     const timeoutMs = actionTimeoutMs(action);
     const controller = timeoutMs === undefined ? undefined : new AbortController();
+    // Aborted by its own limit.timeout or by the run's cancellation.
+    const signal = controller === undefined ? this.ended.signal : AbortSignal.any([controller.signal, this.ended.signal]);
     const context: ActionContext = {
       ...this.options.ports,
       evaluate: (value, extra) => this.evaluateValue(value, { ...this.expressionContext(frame), ...extra }),
@@ -338,9 +488,15 @@ export class RunEngine {
         return { trigger: context.trigger, actions: context.actions ?? {}, workflow: this.options.workflow };
       },
       ...(this.options.http === undefined ? {} : { http: this.options.http }),
-      ...(controller === undefined ? {} : { signal: controller.signal }),
+      signal,
     };
-    const outcome = await withTimeout(this.options.registry.execute(input, context), timeoutMs, controller, action.name);
+    const work = withTimeout(this.options.registry.execute(input, context), timeoutMs, controller, action.name);
+    const outcome = CHECKPOINTED_ON_STOP.has(action.type.toLowerCase()) ? await this.untilStopped(work) : await work;
+    if (outcome === STOPPED) {
+      // Left open: the child flow's reply is not waited for; the action runs again on resume.
+      work.catch(() => undefined);
+      return PENDING;
+    }
     if (outcome.waitUntil !== undefined && outcome.status === 'Succeeded') {
       const delay = outcome.waitUntil - this.options.clock.now();
       if (delay > (this.options.inlineWaitMs ?? Number.POSITIVE_INFINITY)) {
@@ -349,10 +505,11 @@ export class RunEngine {
       }
       if (timeoutMs !== undefined && delay > timeoutMs) {
         // The Wait outlives its own limit.timeout: it ends TimedOut when the limit is reached.
-        await this.sleep(timeoutMs);
+        if (!(await this.pause(timeoutMs))) return PENDING;
         return { status: 'TimedOut', inputs: outcome.inputs, error: { code: 'ActionTimedOut', message: `action '${action.name}' did not finish within its limit.timeout of ${timeoutMs} ms and was stopped` } };
       }
-      if (delay > 0) await this.sleep(delay);
+      // Cut short by a stop, the Wait stays open (a checkpoint); resumed, it waits what is left.
+      if (delay > 0 && !(await this.pause(delay))) return PENDING;
     }
     if (outcome.terminate !== undefined) this.terminated = outcome.terminate;
     if (outcome.response !== undefined && outcome.status === 'Succeeded') {
@@ -419,7 +576,7 @@ export class RunEngine {
     let next = 0;
     let complete = true;
     const worker = async (): Promise<void> => {
-      while (next < items.length && this.terminated === undefined) {
+      while (next < items.length && this.terminated === undefined && !this.halted) {
         const index = next++;
         const inner = loopFrame(frame, { name: action.name, index, item: items[index], hasItem: true });
         const ran = body === undefined ? { finished: [], complete: true } : await this.runContainer(body, inner);
@@ -429,7 +586,7 @@ export class RunEngine {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, items.length)) }, worker));
-    if (!complete) return PENDING;
+    if (!complete || (next < items.length && this.terminated === undefined)) return PENDING;
     const ran = iterations.filter((status): status is ContainerStatus => status !== undefined);
     const status = loopStatus(ran);
     return { status, inputs: { foreachItems: items.length }, outputs: { iterations: ran.length }, ...(status === 'Failed' ? { error: { ...CONTAINER_FAILED_ERROR } } : {}) };
@@ -443,6 +600,7 @@ export class RunEngine {
     const iterations: ContainerStatus[] = [];
     let met = false;
     for (let index = 0; this.terminated === undefined; index++) {
+      if (this.halted) return PENDING;
       const inner = loopFrame(frame, { name: action.name, index, hasItem: false });
       const ran = body === undefined ? { finished: [], complete: true } : await this.runContainer(body, inner);
       if (!ran.complete) return PENDING;
@@ -647,6 +805,14 @@ async function withTimeout(work: Promise<ActionOutcome>, timeoutMs: number | und
   }
 }
 
-async function realSleep(ms: number): Promise<void> {
-  await new Promise<void>((resolve) => setTimeout(resolve, ms));
+async function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

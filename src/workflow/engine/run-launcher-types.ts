@@ -2,6 +2,7 @@
  * What the server and the CLI use to start runs that execute through the JobQueue, and to wait
  * for a run's reply (its Response action, or its end).
  */
+import type { RunSummary } from '../../storage/index.ts';
 import type { ActionResponse } from '../actions/contract.ts';
 import type { RunStatus } from '../rules/status.ts';
 
@@ -17,6 +18,14 @@ export interface StartRunInput {
   /** Correlates the run with its caller (e.g. a parent run's id). */
   readonly correlationId?: string;
   readonly clientTrackingId?: string;
+  /** The principal starting the run by hand (recorded as the run's `startedBy`). */
+  readonly startedBy?: string;
+}
+
+/** Options of {@link RunLifecycle.resubmit}. */
+export interface ResubmitOptions {
+  /** The principal resubmitting (recorded as the new run's `startedBy`). */
+  readonly startedBy?: string;
 }
 
 /** What a run has answered so far. */
@@ -42,4 +51,20 @@ export interface RunLauncher {
    * whichever comes first; `undefined` when neither happened within `timeoutMs`.
    */
   waitForReply(runId: string, timeoutMs: number): Promise<RunReply | undefined>;
+}
+
+/** Cancelling and resubmitting runs (the run lifecycle routes and CLI commands). */
+export interface RunLifecycle {
+  /**
+   * Cancels a run that is queued, Waiting or Running: it ends `Cancelled` (error `RunCancelled`) at
+   * once, its actions in flight are aborted and end `Cancelled`, and no further action starts.
+   * NotFoundError for an unknown run; ConflictError (`RunAlreadyFinished`) for a run that already ended.
+   */
+  cancel(runId: string): Promise<RunSummary>;
+  /**
+   * Starts a new run of the flow's current version with the original run's trigger name and
+   * trigger outputs; its `correlationId` is the original run's id. NotFoundError for an unknown
+   * run; ConflictError when the flow is disabled or its current version lacks the trigger.
+   */
+  resubmit(runId: string, options?: ResubmitOptions): Promise<{ readonly runId: string }>;
 }

@@ -2,21 +2,30 @@
  * Durable runs: `start` writes the run and its job in one transaction; a worker of the
  * `workflow.runs` queue executes it (resuming from the journal when an earlier attempt died or a
  * Wait suspended it); `waitForReply` hands the Response (or the end) back to the caller.
+ *
+ * Lifecycle: `cancel` ends a run `Cancelled` in the store at once (its open attempts too) and
+ * aborts it when this process executes it; another process executing it notices at its next
+ * action start or within `cancelCheckMs`. `resubmit` starts a new run of the flow's current
+ * version with the same trigger outputs. Stopping the worker (SIGTERM) lets actions in flight
+ * finish, checkpoints waiting ones, and queues the run again so that the next start resumes it.
  */
 import type { Clock, Logger } from '../../core/index.ts';
-import { ConflictError, NotFoundError, PlugboardError, silentLogger } from '../../core/index.ts';
+import { ConflictError, NotFoundError, PlugboardError, errorMessage, silentLogger } from '../../core/index.ts';
 import { createWorkflowEvaluator, isRecord } from '../../expressions/index.ts';
 import type { JobQueue, JobWorker } from '../../queue/index.ts';
 import type { FlowVersionRecord, Store } from '../../storage/index.ts';
+import { StorageErrorCode } from '../../storage/index.ts';
 import type { ActionContext, ActionResponse, ChildFlowPort, HttpPort } from '../actions/contract.ts';
+import { ActionErrorCode } from '../actions/errors.ts';
 import { createBuiltInActionRegistry } from '../actions/registry.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
 import { loadWorkflowDefinition } from '../definition/load-workflow-definition.ts';
 import type { LoadedWorkflow } from '../definition/load-workflow-definition.ts';
 import { createValueEvaluator } from '../actions/value-evaluator.ts';
 import { createJournal, recordedResponse } from './journal.ts';
+import { createVersionCache } from './version-cache.ts';
 import { RunEngine } from './run-engine.ts';
-import type { RunLauncher, RunReply, StartRunInput } from './run-launcher-types.ts';
+import type { RunLauncher, RunLifecycle, RunReply, StartRunInput } from './run-launcher-types.ts';
 import { runEnd, workflowObject } from './run-workflow.ts';
 
 /** The queue durable runs go through. */
@@ -27,6 +36,12 @@ export const CHILD_FLOW_TIMEOUT_MS = 24 * 3_600_000;
 
 /** Waits longer than this suspend the run (its job ends; a timer job continues it). */
 export const DEFAULT_INLINE_WAIT_MS = 5_000;
+
+/** How often a process looks whether the runs it executes were cancelled by another process. */
+export const DEFAULT_CANCEL_CHECK_MS = 5_000;
+
+/** The error of a cancelled run. */
+export const RUN_CANCELLED_CODE = 'RunCancelled';
 
 /** Options of {@link createRunLauncher}. */
 export interface RunLauncherOptions {
@@ -42,6 +57,12 @@ export interface RunLauncherOptions {
   readonly logger?: Logger;
   /** How often `waitForReply` looks at the store for runs executed by other processes (ms); default 250. */
   readonly replyPollMs?: number;
+  /**
+   * How often the runs this process executes are checked for a cancel made by another process (ms;
+   * one query for all of them); default {@link DEFAULT_CANCEL_CHECK_MS}. A run also sees it when it
+   * starts its next action, at no extra cost.
+   */
+  readonly cancelCheckMs?: number;
 }
 
 /** What ports get to know about the run they serve. */
@@ -64,15 +85,39 @@ export interface RunWorkerOptions {
   readonly pollMs?: number;
 }
 
-/** The launcher plus the worker that executes what it starts. */
-export interface DurableRuns extends RunLauncher {
-  /** Starts executing queued runs in this process. */
-  work(options?: RunWorkerOptions): JobWorker;
-  /** Executes (or resumes) one run now, in this process; what the worker calls per job. */
-  execute(runId: string): Promise<'finished' | 'suspended' | 'gone'>;
+/** How one execution of a run ended (see {@link DurableRuns.execute}). */
+export type ExecutionOutcome = 'finished' | 'suspended' | 'stopped' | 'cancelled' | 'gone';
+
+/** Options of {@link DurableRuns.execute}. */
+export interface ExecuteOptions {
+  /** Aborted when this process stops: actions in flight finish or checkpoint, nothing new starts (`stopped`). */
+  readonly stopSignal?: AbortSignal;
 }
 
-type ReplyListener = (reply: RunReply) => void;
+/**
+ * The launcher plus the worker that executes what it starts, and the run lifecycle: `cancel` also
+ * resolves `waitForReply` with the Cancelled end; another process executing the run stops at its
+ * next action start or within `cancelCheckMs`.
+ */
+export interface DurableRuns extends RunLauncher, RunLifecycle {
+  /**
+   * Starts executing queued runs in this process. The worker's `stop()` (SIGTERM) stops starting
+   * actions, lets actions in flight finish (Wait and Workflow actions are left open as
+   * checkpoints) and queues each interrupted run again, then resolves.
+   */
+  work(options?: RunWorkerOptions): JobWorker;
+  /**
+   * Executes (or resumes) one run now, in this process; what the worker calls per job.
+   * `finished`: it ended now; `suspended`: a long Wait holds it (a timer job continues it);
+   * `stopped`: `stopSignal` ended the execution early (execute it again to resume); `cancelled`:
+   * it was cancelled while it ran; `gone`: nothing to do (unknown, already ended, or taken over).
+   */
+  execute(runId: string, options?: ExecuteOptions): Promise<ExecutionOutcome>;
+  /** Answers every pending `waitForReply` with `undefined` and stops background checks (at shutdown). */
+  close(): void;
+}
+
+type ReplyListener = (reply: RunReply | undefined) => void;
 
 /** Creates the durable run launcher and its worker. */
 export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
@@ -86,6 +131,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
   const evaluateValue = createValueEvaluator({ evaluator: createWorkflowEvaluator({ clock }) });
   // Flow versions never change: each is loaded (parsed, normalised) once.
   const loadedVersions = new Map<string, LoadedVersion>();
+  const versions = createVersionCache(store);
   const loadVersion = (flowId: string, version: FlowVersionRecord): LoadedVersion => {
     const key = `${flowId}@${version.version}`;
     let found = loadedVersions.get(key);
@@ -102,11 +148,56 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     for (const listener of listeners.get(reply.runId) ?? []) listener(reply);
   };
 
-  async function execute(runId: string): Promise<'finished' | 'suspended' | 'gone'> {
+  // Runs executing in this process, each with the controller that cancels it.
+  const executing = new Map<string, Set<AbortController>>();
+  const cancelCheckMs = options.cancelCheckMs ?? DEFAULT_CANCEL_CHECK_MS;
+  let cancelCheck: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  /** Aborts the executions of runs that another process ended (cancelled): one query for all of them. */
+  async function checkCancels(): Promise<void> {
+    const ids = [...executing.keys()].slice(0, 1000);
+    if (ids.length === 0) return;
+    const statuses = await store.runs.getStatuses(ids);
+    for (const id of ids) {
+      const status = statuses.get(id);
+      if (status !== 'Running' && status !== 'Waiting') for (const controller of executing.get(id) ?? []) controller.abort();
+    }
+  }
+
+  function track(runId: string, controller: AbortController): () => void {
+    const set = executing.get(runId) ?? new Set<AbortController>();
+    set.add(controller);
+    executing.set(runId, set);
+    if (cancelCheck === undefined && !closed) {
+      cancelCheck = setInterval(() => {
+        checkCancels().catch((error: unknown) => logger.warn('could not check executing runs for cancellation', { error: errorMessage(error) }));
+      }, cancelCheckMs);
+      cancelCheck.unref();
+    }
+    return () => {
+      set.delete(controller);
+      if (set.size === 0 && executing.get(runId) === set) executing.delete(runId);
+      if (executing.size === 0 && cancelCheck !== undefined) {
+        clearInterval(cancelCheck);
+        cancelCheck = undefined;
+      }
+    };
+  }
+
+  /** After this execution found its run ended elsewhere: hands the stored end to the waiters. */
+  async function settleEnded(runId: string): Promise<ExecutionOutcome> {
+    const reply = await storedReply(runId).catch(() => undefined);
+    if (reply === undefined || reply.status === 'Running' || reply.status === 'Waiting') return 'gone';
+    publish(reply);
+    return reply.status === 'Cancelled' ? 'cancelled' : 'gone';
+  }
+
+  async function execute(runId: string, executeOptions: ExecuteOptions = {}): Promise<ExecutionOutcome> {
     const run = await store.runs.get(runId);
     if (run === undefined || (run.status !== 'Running' && run.status !== 'Waiting')) return 'gone';
     const flow = await store.flows.get(run.flowId);
-    const version = await store.flows.getVersion(run.flowId, run.flowVersion);
+    const version = await versions.get(run.flowId, run.flowVersion);
     if (flow === undefined || version === undefined) return 'gone';
     const { loaded } = loadVersion(flow.id, version);
     const definition = loaded.definition;
@@ -115,11 +206,15 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       publish({ runId, status: 'Failed', response: null, error: { code: 'WorkflowDefinitionInvalid', message: 'the flow version holds no runnable definition' } });
       return 'finished';
     }
-    if (run.status === 'Waiting') await store.runs.setStatus(runId, 'Running');
+    if (run.status === 'Waiting') {
+      // A cancel may win the race since the read above.
+      if ((await endedElsewhere(() => store.runs.setStatus(runId, 'Running'))) === ENDED) return settleEnded(runId);
+    }
     const journal = createJournal(await store.runs.listActions(runId));
     const parameters = loaded.parameters;
     const flowContext: RunFlowContext = { flowId: flow.id, environmentId: flow.environmentId, ownerId: flow.ownerId, runId, connectionReferences: version.connectionReferences, parameters };
     const extraPorts = options.ports?.(flowContext) ?? {};
+    const cancel = new AbortController();
     const engine = new RunEngine({
       runs: store.runs,
       clock,
@@ -134,21 +229,52 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       ...(options.http === undefined ? {} : { http: options.http }),
       ports: { childFlows: childFlowPort(flowContext), ...extraPorts },
       onResponse: (response) => publish({ runId, status: 'Running', response, error: null }),
+      cancelSignal: cancel.signal,
+      writeDeferred: (records) =>
+        store.transaction(async (tx) => {
+          for (const record of records) await tx.runs.recordAction(record);
+        }),
+      ...(executeOptions.stopSignal === undefined ? {} : { stopSignal: executeOptions.stopSignal }),
     });
-    const top = await engine.runDefinition(definition);
+    let top: Awaited<ReturnType<RunEngine['runDefinition']>>;
+    const untrack = track(runId, cancel);
+    try {
+      top = await engine.runDefinition(definition);
+    } finally {
+      untrack();
+    }
+    if (engine.cancelled) return settleEnded(runId);
+    if (engine.stopped) {
+      // What ran before the stop is kept (pure results are otherwise recomputed on resume, which is also fine).
+      await engine.flushDeferred().catch(() => false);
+      logger.debug('run execution stopped; it resumes from its journal', { runId });
+      return 'stopped';
+    }
     if (engine.suspended && engine.terminated === undefined) {
       const until = engine.suspendedUntil ?? clock.now();
-      await store.transaction(async (tx) => {
-        await tx.runs.setStatus(runId, 'Waiting');
-        // Keyed by the due time: a crash after this commit and a redelivery do not add a second timer.
-        await queue.enqueue(RUNS_QUEUE, { runId }, { runAt: Math.max(until, clock.now()), key: `${runId}@${until}`, transaction: tx });
-      });
+      const suspended = await endedElsewhere(() =>
+        store.transaction(async (tx) => {
+          for (const record of engine.takeDeferred()) await tx.runs.recordAction(record);
+          await tx.runs.setStatus(runId, 'Waiting');
+          // Keyed by the due time: a crash after this commit and a redelivery do not add a second timer.
+          await queue.enqueue(RUNS_QUEUE, { runId }, { runAt: Math.max(until, clock.now()), key: `${runId}@${until}`, transaction: tx });
+        }),
+      );
+      if (suspended === ENDED) return settleEnded(runId);
       logger.debug('run suspended until a Wait is due', { runId, until: new Date(until).toISOString() });
       return 'suspended';
     }
     const ended = runEnd(top, engine.terminated);
     const outputs = engine.definitionOutputs(definition);
-    await store.runs.finish(runId, { ...ended, outputs });
+    // The pure results still deferred commit with the run's end: one transaction.
+    const deferred = engine.takeDeferred();
+    const finished = await endedElsewhere(() =>
+      store.transaction(async (tx) => {
+        for (const record of deferred) await tx.runs.recordAction(record);
+        return tx.runs.finish(runId, { ...ended, outputs });
+      }),
+    );
+    if (finished === ENDED) return settleEnded(runId);
     publish({ runId, status: ended.status, response: engine.response ?? null, error: ended.error });
     return 'finished';
   }
@@ -157,7 +283,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
   async function storedReply(runId: string): Promise<RunReply | undefined> {
     const run = await store.runs.get(runId);
     if (run === undefined) throw new NotFoundError(`no run has the id '${runId}'`, { code: 'RunNotFound' });
-    const version = await store.flows.getVersion(run.flowId, run.flowVersion);
+    const version = await versions.get(run.flowId, run.flowVersion);
     const responseNames = version === undefined ? new Set<string>() : loadVersion(run.flowId, version).responseNames;
     let response: ActionResponse | null = null;
     if (responseNames.size > 0) {
@@ -185,7 +311,9 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       }
       if (child.state === 'disabled') throw new ConflictError(`flow '${child.name}' is disabled — enable it before calling it from another flow`, { code: 'ChildFlowDisabled' });
       const { runId } = await launcher.start({ flowId: child.id, triggerName: call.triggerName, triggerOutputs: { headers: call.headers, queries: {}, body: call.body ?? null }, correlationId: parent.runId });
-      const reply = await launcher.waitForReply(runId, CHILD_FLOW_TIMEOUT_MS);
+      // Cancelling the parent stops the wait (the child run goes on: cancel it on its own).
+      const reply = await awaitReply(runId, CHILD_FLOW_TIMEOUT_MS, call.signal);
+      if (call.signal?.aborted === true) throw new PlugboardError(`the wait for child flow '${child.name}' (run ${runId}) was cancelled`, { code: 'ChildFlowWaitCancelled', kind: 'operational' });
       if (reply === undefined) throw new PlugboardError(`child flow '${child.name}' (run ${runId}) did not reply within ${CHILD_FLOW_TIMEOUT_MS / 3_600_000} hours`, { code: 'ChildFlowTimedOut', kind: 'operational' });
       if (reply.response !== null) return { status: reply.response.statusCode, headers: reply.response.headers, body: reply.response.body };
       return reply.status === 'Succeeded' ? { status: 200, headers: {}, body: undefined } : { status: 502, headers: {}, body: { error: reply.error ?? { code: 'ChildFlowFailed', message: `child flow run ${runId} ended ${reply.status}` } } };
@@ -197,7 +325,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       const flow = await store.flows.get(input.flowId);
       if (flow === undefined) throw new NotFoundError(`no flow has the id '${input.flowId}'`, { code: 'FlowNotFound' });
       const versionNumber = input.version ?? flow.currentVersion;
-      const version = await store.flows.getVersion(flow.id, versionNumber);
+      const version = await versions.get(flow.id, versionNumber);
       if (version === undefined) throw new NotFoundError(`flow '${flow.name}' has no version ${versionNumber}`, { code: 'FlowVersionNotFound' });
       const triggerName = input.triggerName ?? loadVersion(flow.id, version).triggerName;
       return store.transaction(async (tx) => {
@@ -208,6 +336,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
           triggerOutputs: input.triggerOutputs ?? null,
           ...(input.correlationId === undefined ? {} : { correlationId: input.correlationId }),
           ...(input.clientTrackingId === undefined ? {} : { clientTrackingId: input.clientTrackingId }),
+          ...(input.startedBy === undefined ? {} : { startedBy: input.startedBy }),
         });
         await queue.enqueue(RUNS_QUEUE, { runId: run.id }, { key: run.id, transaction: tx });
         return { runId: run.id };
@@ -215,54 +344,143 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     },
 
     async waitForReply(runId, timeoutMs) {
-      return new Promise<RunReply | undefined>((resolve, reject) => {
-        let settled = false;
-        const set = listeners.get(runId) ?? new Set<ReplyListener>();
-        listeners.set(runId, set);
-        const done = (reply: RunReply | undefined): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          clearInterval(poll);
-          set.delete(listener);
-          if (set.size === 0) listeners.delete(runId);
-          resolve(reply);
-        };
-        const listener: ReplyListener = (reply) => done(reply);
-        set.add(listener);
-        const timer = setTimeout(() => done(undefined), timeoutMs);
-        // Listening first, then reading the store: a reply published in between is not missed.
-        storedReply(runId).then((reply) => reply !== undefined && done(reply), (error: unknown) => {
-          done(undefined);
-          reject(error);
-        });
-        // Another process may run it: look at the store now and then.
-        const poll = setInterval(() => {
-          storedReply(runId).then((reply) => reply !== undefined && done(reply), () => undefined);
-        }, pollMs);
-        poll.unref();
-      });
+      return awaitReply(runId, timeoutMs, undefined);
     },
 
     execute,
 
+    async cancel(runId) {
+      const error = { code: RUN_CANCELLED_CODE, message: `run ${runId} was cancelled: actions in flight were stopped and no further action started` };
+      const summary = await store.runs.cancel(runId, {
+        error,
+        actionError: { code: ActionErrorCode.Cancelled, message: 'the run was cancelled while this action ran' },
+      });
+      for (const controller of executing.get(runId) ?? []) controller.abort();
+      publish({ runId, status: 'Cancelled', response: null, error });
+      logger.info('run cancelled', { runId });
+      return summary;
+    },
+
+    async resubmit(runId, resubmitOptions = {}) {
+      const run = await store.runs.get(runId);
+      if (run === undefined) throw new NotFoundError(`no run has the id '${runId}' — it may have been deleted by run retention`, { code: 'RunNotFound' });
+      const flow = await store.flows.get(run.flowId);
+      if (flow === undefined) throw new NotFoundError(`the flow of run ${runId} no longer exists`, { code: 'FlowNotFound' });
+      if (flow.state !== 'enabled') {
+        throw new ConflictError(`flow '${flow.name}' is disabled — enable it, then resubmit run ${runId}`, { code: 'FlowDisabled', details: { flowId: flow.id } });
+      }
+      const version = await versions.get(flow.id, flow.currentVersion);
+      const triggers = version === undefined ? [] : (loadVersion(flow.id, version).loaded.definition?.triggers ?? []);
+      if (run.triggerName !== null && !triggers.some((trigger) => trigger.name === run.triggerName)) {
+        throw new ConflictError(
+          `run ${runId} was started by trigger '${run.triggerName}', which version ${flow.currentVersion} of flow '${flow.name}' no longer has — a resubmitted run uses the current version; start a new run instead`,
+          { code: 'ResubmitTriggerMissing', details: { runId, triggerName: run.triggerName } },
+        );
+      }
+      return launcher.start({
+        flowId: flow.id,
+        version: flow.currentVersion,
+        ...(run.triggerName === null ? {} : { triggerName: run.triggerName }),
+        triggerOutputs: run.triggerOutputs,
+        correlationId: run.id,
+        ...(run.clientTrackingId === null ? {} : { clientTrackingId: run.clientTrackingId }),
+        ...(resubmitOptions.startedBy === undefined ? {} : { startedBy: resubmitOptions.startedBy }),
+      });
+    },
+
+    close() {
+      closed = true;
+      if (cancelCheck !== undefined) clearInterval(cancelCheck);
+      cancelCheck = undefined;
+      for (const set of [...listeners.values()]) for (const release of [...set]) release(undefined);
+    },
+
     work(workOptions = {}) {
-      return queue.work(
+      const stopping = new AbortController();
+      const worker = queue.work(
         RUNS_QUEUE,
-        async (job) => {
+        async (job, context) => {
           const runId = isRecord(job.payload) && typeof job.payload['runId'] === 'string' ? job.payload['runId'] : undefined;
           if (runId === undefined) {
             logger.warn('workflow.runs job without a runId dropped', { jobId: job.id });
             return;
           }
-          await execute(runId);
+          // A lost job lock stops the execution too: the job's next holder resumes the run.
+          const outcome = await execute(runId, { stopSignal: AbortSignal.any([stopping.signal, context.signal]) });
+          if (outcome === 'stopped' && !context.signal.aborted) {
+            // Queued again before this job completes: the next start (or another process) resumes the run at once.
+            await queue.enqueue(RUNS_QUEUE, { runId }, { key: `${runId}@resume:${job.id}` });
+          }
         },
         { concurrency: workOptions.concurrency ?? 20, ...(workOptions.lockMs === undefined ? {} : { lockMs: workOptions.lockMs }), ...(workOptions.pollMs === undefined ? {} : { pollMs: workOptions.pollMs }) },
       );
+      return {
+        queue: worker.queue,
+        id: worker.id,
+        async stop() {
+          stopping.abort();
+          await worker.stop();
+        },
+      };
     },
   };
+
+  /**
+   * Resolves with the run's reply as soon as it has one (a Response, or its end), `undefined` after
+   * `timeoutMs`, when `signal` aborts or when the launcher closes.
+   */
+  function awaitReply(runId: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<RunReply | undefined> {
+    return new Promise<RunReply | undefined>((resolve, reject) => {
+      let settled = false;
+      const set = listeners.get(runId) ?? new Set<ReplyListener>();
+      listeners.set(runId, set);
+      const done = (reply: RunReply | undefined): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        clearInterval(poll);
+        signal?.removeEventListener('abort', abort);
+        set.delete(listener);
+        if (set.size === 0 && listeners.get(runId) === set) listeners.delete(runId);
+        resolve(reply);
+      };
+      const listener: ReplyListener = (reply) => done(reply);
+      const abort = (): void => done(undefined);
+      set.add(listener);
+      signal?.addEventListener('abort', abort, { once: true });
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      // Listening first, then reading the store: a reply published in between is not missed.
+      storedReply(runId).then(
+        (reply) => (reply !== undefined || closed || signal?.aborted === true) && done(reply),
+        (error: unknown) => {
+          done(undefined);
+          reject(error);
+        },
+      );
+      // Another process may run it: look at the store now and then.
+      const poll = setInterval(() => {
+        storedReply(runId).then((reply) => reply !== undefined && done(reply), () => undefined);
+      }, pollMs);
+      poll.unref();
+    });
+  }
+
   return launcher;
 }
+
+/** Marks a store write refused because the run already ended (cancelled elsewhere). */
+const ENDED = Symbol('ended');
+
+/** Runs `write`; {@link ENDED} when the store says the run already has a final status. */
+async function endedElsewhere<T>(write: () => Promise<T>): Promise<T | typeof ENDED> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof ConflictError && error.code === StorageErrorCode.RunAlreadyFinished) return ENDED;
+    throw error;
+  }
+}
+
 
 /** A flow version as the launcher uses it. */
 interface LoadedVersion {

@@ -77,11 +77,19 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunResul
     ...(options.http === undefined ? {} : { http: options.http }),
     ...(options.ports === undefined ? {} : { ports: options.ports }),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+    writeDeferred: (records) =>
+      store.transaction(async (tx) => {
+        for (const record of records) await tx.runs.recordAction(record);
+      }),
   });
   const top = await engine.runDefinition(definition);
   const ended = runEnd(top, engine.terminated);
   const outputs = engine.definitionOutputs(definition);
-  await store.runs.finish(run.id, { ...ended, outputs });
+  const deferred = engine.takeDeferred();
+  await store.transaction(async (tx) => {
+    for (const record of deferred) await tx.runs.recordAction(record);
+    await tx.runs.finish(run.id, { ...ended, outputs });
+  });
   return { runId: run.id, flowId: flow.id, ...ended, outputs, response: engine.response ?? null, actions: engine.resultsByName() };
 }
 

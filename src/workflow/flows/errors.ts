@@ -20,6 +20,19 @@ export const FlowsErrorCode = {
   EnvironmentNotFound: 'EnvironmentNotFound',
   /** The service was created without a run launcher, so it cannot start runs (kind `operational`). */
   RunLauncherUnavailable: 'RunLauncherUnavailable',
+  /**
+   * A connection reference added by a create or update names a connection the editor may not use
+   * — or one that does not exist: the two are told alike (kind `user`; `details.path` points at the reference).
+   */
+  ConnectionReferenceNotUsable: 'ConnectionReferenceNotUsable',
+  /** The service cannot check connection references (no connection service is wired in) (kind `operational`). */
+  ConnectionCheckUnavailable: 'ConnectionCheckUnavailable',
+  /** A member change is malformed, e.g. it names the flow's owner (kind `user`). */
+  FlowMemberInvalid: 'FlowMemberInvalid',
+  /** The principal is not a member of the flow (kind `not-found`). */
+  FlowMemberNotFound: 'FlowMemberNotFound',
+  /** No principal has this id (kind `not-found`). */
+  PrincipalNotFound: 'PrincipalNotFound',
 } as const;
 
 /** One of {@link FlowsErrorCode}'s values. */

@@ -8,13 +8,16 @@
  * a rename or enable/disable does not; a flow is addressed by id (names only when creating, and
  * in the CLI); a flow or run of another environment answers "not found".
  */
-import { ConflictError, NotFoundError, PlugboardError, UserInputError } from '../../core/index.ts';
+import { ConflictError, NotFoundError, PlugboardError, UserInputError, escapePointerToken } from '../../core/index.ts';
 import { StorageErrorCode } from '../../storage/index.ts';
-import type { EnvironmentRecord, FlowRecord, FlowState, RunRecord, RunSummary, Store } from '../../storage/index.ts';
+import type { EnvironmentRecord, FlowMemberAccess, FlowRecord, FlowState, RunRecord, RunSummary, Store } from '../../storage/index.ts';
+import { ConnectorPortErrorCode } from '../connectors/errors.ts';
+import { resolveConnectionReferences } from '../connectors/connection-references.ts';
+import { loadWorkflowDefinition } from '../definition/load-workflow-definition.ts';
 import type { RunLauncher } from '../engine/run-launcher-types.ts';
-import { checkFlowDefinition } from './check-definition.ts';
+import { REFERENCES_POINTER, checkFlowDefinition } from './check-definition.ts';
 import { FlowsErrorCode } from './errors.ts';
-import { flowSummaryView, flowView } from './flow-view.ts';
+import { flowSummaryView, flowView, isoTime } from './flow-view.ts';
 import type { FlowSummaryView, FlowView } from './flow-view.ts';
 import { decodeRunCursor, encodeRunCursor } from './run-page-token.ts';
 import { recordedActionNames, repetitionViews, runDocument, runSummaryView } from './run-views.ts';
@@ -38,6 +41,19 @@ export interface RunAddress extends FlowAddress {
   readonly runId: string;
 }
 
+/** Who makes a change: a principal with its role in the flow's environment. */
+export interface FlowEditor {
+  readonly id: string;
+  readonly role: string;
+}
+
+/**
+ * Whether `actor` may use connection `connectionId` of `environment` (owns it, has it shared, or
+ * is an admin there). The server answers it with the connection service; the flow service never
+ * sees a connection's values.
+ */
+export type ConnectionUseCheck = (request: { readonly environment: string; readonly actor: FlowEditor; readonly connectionId: string }) => Promise<boolean>;
+
 /** Input of {@link FlowService.create}. */
 export interface CreateFlowRequest {
   /** Unique in the environment (case-sensitive). */
@@ -50,6 +66,8 @@ export interface CreateFlowRequest {
   readonly state?: FlowState;
   /** The principal creating it (null/absent: the system). */
   readonly ownerId?: string | null;
+  /** Who creates it: every connection it references must be one they may use. Absent: the system (CLI), unchecked. */
+  readonly editor?: FlowEditor;
 }
 
 /** Input of {@link FlowService.update}: absent members stay as they are. */
@@ -60,6 +78,11 @@ export interface UpdateFlowRequest {
   readonly definition?: unknown;
   /** New connection references: stored as a new version (with the current definition if none is given). */
   readonly connectionReferences?: Readonly<Record<string, unknown>>;
+  /**
+   * Who makes the change: a connection the new version references and the current one does not
+   * must be one they may use (references already there may stay). Absent: the system, unchecked.
+   */
+  readonly editor?: FlowEditor;
 }
 
 /** The trigger outputs of a manual run (`{ headers, queries, body }` of a Request trigger). */
@@ -69,12 +92,44 @@ export interface ManualTriggerOutputs {
   readonly body?: unknown;
 }
 
+/** Input of {@link FlowService.startRun}. */
+export interface StartRunRequest {
+  readonly trigger: ManualTriggerOutputs;
+  /** The principal starting it (recorded on the run). */
+  readonly startedBy?: string;
+}
+
 /** Which page of runs {@link FlowService.listRuns} returns. */
 export interface RunPageRequest {
   /** 1–{@link RUN_PAGE_LIMITS}.max; default {@link RUN_PAGE_LIMITS}.default. */
   readonly top?: number;
   /** The `skipToken` of the previous page. */
   readonly skipToken?: string;
+  /** Only the runs this principal started (what a run-only user sees). */
+  readonly startedBy?: string;
+}
+
+/** Which flows {@link FlowService.list} returns. */
+export interface FlowListFilter {
+  /** Only the flows this principal owns or is a member of (absent: all, as admins see them). */
+  readonly visibleTo?: string;
+}
+
+/** How a principal shares a flow: its owner, a co-owner or a run-only user. */
+export type FlowMemberRole = 'owner' | FlowMemberAccess;
+
+/** A principal with access to a flow. */
+export interface FlowMemberView {
+  readonly principalId: string;
+  readonly access: FlowMemberRole;
+  /** When they got it (for the owner: when the flow was created). */
+  readonly createdTime: string;
+}
+
+/** Input of {@link FlowService.setMember}. */
+export interface SetFlowMemberRequest {
+  readonly principalId: string;
+  readonly access: FlowMemberAccess;
 }
 
 /** A page of runs, newest first. */
@@ -101,8 +156,8 @@ export interface FoundRun {
 export interface FlowService {
   /** Validates and stores version 1. ConflictError (`FlowExists`) when the name is taken. */
   create(environment: string, request: CreateFlowRequest): Promise<FlowView>;
-  /** The environment's flows, by name. */
-  list(environment: string): Promise<readonly FlowSummaryView[]>;
+  /** The environment's flows, by name (only those `filter.visibleTo` may see, when given). */
+  list(environment: string, filter?: FlowListFilter): Promise<readonly FlowSummaryView[]>;
   /** The flow with its current version. */
   get(flow: FlowAddress): Promise<FlowView>;
   /** The flow with an older (or the current) version. */
@@ -114,13 +169,19 @@ export interface FlowService {
   /** Enables or disables (idempotent). */
   setState(flow: FlowAddress, state: FlowState): Promise<FlowView>;
   /** Starts a run of the current version through the launcher; ConflictError (`FlowDisabled`) for a disabled flow. */
-  startRun(flow: FlowAddress, trigger: ManualTriggerOutputs): Promise<{ readonly runId: string }>;
+  startRun(flow: FlowAddress, request: StartRunRequest): Promise<{ readonly runId: string }>;
   /** A page of the flow's runs, newest first. */
   listRuns(flow: FlowAddress, page?: RunPageRequest): Promise<RunPage>;
   /** One run with its trigger, outputs and actions. */
   getRun(run: RunAddress): Promise<RunDocument>;
   /** Every loop iteration of one action of a run. */
   listRepetitions(run: RunAddress, actionName: string): Promise<readonly RepetitionView[]>;
+  /** The flow's owner, co-owners and run-only users (owner first). */
+  listMembers(flow: FlowAddress): Promise<readonly FlowMemberView[]>;
+  /** Makes a principal a co-owner or run-only user (or changes which); not the owner. */
+  setMember(flow: FlowAddress, request: SetFlowMemberRequest): Promise<FlowMemberView>;
+  /** Takes a member's access away; NotFoundError (`FlowMemberNotFound`) when they had none. */
+  removeMember(flow: FlowAddress, principalId: string): Promise<void>;
   /** A flow by id, else by exact name (the CLI's `--flow <name|id>`). */
   findFlow(environment: string, nameOrId: string): Promise<FlowSummaryView>;
   /** The newest runs of an environment (of one flow when `flowId` is given), newest first. */
@@ -134,6 +195,8 @@ export interface FlowServiceOptions {
   readonly store: Store;
   /** Starts runs; without it `startRun` fails with `RunLauncherUnavailable`. */
   readonly runs?: RunLauncher;
+  /** Answers whether an editor may use a connection; without it, changes by an editor that add a connection reference are refused. */
+  readonly connectionUse?: ConnectionUseCheck;
 }
 
 /** Creates the service. */
@@ -202,13 +265,38 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
     });
   };
 
+  /**
+   * Refuses a connection the editor may not use among those `next` references and `current` does
+   * not; "does not exist" and "not yours" are told alike, so that ids of other principals'
+   * connections cannot be probed.
+   */
+  const checkNewConnections = async (change: { environment: string; editor: FlowEditor; next: ReadonlyMap<string, string>; current: ReadonlySet<string> }): Promise<void> => {
+    for (const [connectionId, reference] of change.next) {
+      if (change.current.has(connectionId)) continue;
+      if (options.connectionUse === undefined) {
+        throw new PlugboardError('this server cannot check connection references (no connection service is wired in), so it refuses changes that add one', {
+          code: FlowsErrorCode.ConnectionCheckUnavailable,
+          kind: 'operational',
+        });
+      }
+      if (await options.connectionUse({ environment: change.environment, actor: change.editor, connectionId })) continue;
+      throw new UserInputError(
+        `connection reference "${reference}" names connection ${connectionId}, which does not exist in environment "${change.environment}" or which you may not use — reference a connection you own or one shared with you (GET /api/environments/${change.environment}/connections lists them)`,
+        { code: FlowsErrorCode.ConnectionReferenceNotUsable, details: { path: `${REFERENCES_POINTER}/${escapePointerToken(reference)}`, connectionId } },
+      );
+    }
+  };
+
   return {
     async create(environmentName, request) {
       const environment = await environmentNamed(environmentName);
       checkName(request.name);
       if (request.state !== undefined) checkState(request.state);
       const connectionReferences = request.connectionReferences ?? {};
-      checkFlowDefinition({ flowName: request.name, definition: request.definition, connectionReferences });
+      const loaded = checkFlowDefinition({ flowName: request.name, definition: request.definition, connectionReferences });
+      if (request.editor !== undefined) {
+        await checkNewConnections({ environment: environmentName, editor: request.editor, next: referencedConnections(connectionReferences, loaded.parameters), current: new Set() });
+      }
       try {
         const created = await store.flows.create({
           environmentId: environment.id,
@@ -224,9 +312,10 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
       }
     },
 
-    async list(environmentName) {
+    async list(environmentName, filter = {}) {
       const environment = await environmentNamed(environmentName);
-      return (await store.flows.list(environment.id)).map(flowSummaryView);
+      const flows = filter.visibleTo === undefined ? await store.flows.list(environment.id) : await store.flows.listVisibleTo(environment.id, filter.visibleTo);
+      return flows.map(flowSummaryView);
     },
 
     async get(address) {
@@ -250,7 +339,15 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
           definition: request.definition === undefined ? current.definition : request.definition,
           connectionReferences: request.connectionReferences ?? current.connectionReferences,
         };
-        checkFlowDefinition({ flowName: request.name ?? flow.name, ...content });
+        const loaded = checkFlowDefinition({ flowName: request.name ?? flow.name, ...content });
+        if (request.editor !== undefined) {
+          await checkNewConnections({
+            environment: address.environment,
+            editor: request.editor,
+            next: referencedConnections(content.connectionReferences, loaded.parameters),
+            current: new Set(referencedConnections(current.connectionReferences, loadWorkflowDefinition(current.definition, { connectionReferences: current.connectionReferences }).parameters).keys()),
+          });
+        }
       }
       const patch = { ...(request.name === undefined ? {} : { name: request.name }), ...(request.state === undefined ? {} : { state: request.state }) };
       // One transaction: a taken name must not leave a new version behind, nor the reverse.
@@ -277,7 +374,7 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
       return currentView(flow.state === state ? flow : await store.flows.update(flow.id, { state }));
     },
 
-    async startRun(address, trigger) {
+    async startRun(address, { trigger, startedBy }) {
       const flow = await flowAt(address);
       if (flow.state !== 'enabled') {
         throw new ConflictError(`flow ${flow.id} ("${flow.name}") is disabled — enable it with POST /api/environments/${address.environment}/flows/${flow.id}/enable, then run it`, {
@@ -288,7 +385,10 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
       if (options.runs === undefined) {
         throw new PlugboardError('this server cannot start runs: no run launcher is wired in', { code: FlowsErrorCode.RunLauncherUnavailable, kind: 'operational' });
       }
-      return options.runs.start({ flowId: flow.id, version: flow.currentVersion, triggerOutputs: manualTriggerOutputs(trigger) });
+      const started = await options.runs.start({ flowId: flow.id, version: flow.currentVersion, triggerOutputs: manualTriggerOutputs(trigger) });
+      // The launcher creates the run without its starter; recorded right after (see the README).
+      if (startedBy !== undefined) await store.runs.recordStarter(started.runId, startedBy);
+      return started;
     },
 
     async listRuns(address, page = {}) {
@@ -296,7 +396,7 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
       const top = checkTop(page.top, '$top');
       const after = page.skipToken === undefined ? undefined : decodeRunCursor(page.skipToken);
       // One more than asked tells whether another page follows.
-      const runs = await store.runs.listForFlow(flow.id, { limit: top + 1, ...(after === undefined ? {} : { after }) });
+      const runs = await store.runs.listForFlow(flow.id, { limit: top + 1, ...(after === undefined ? {} : { after }), ...(page.startedBy === undefined ? {} : { startedBy: page.startedBy }) });
       const shown = runs.slice(0, top);
       const last = shown.at(-1);
       return {
@@ -322,6 +422,46 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
         });
       }
       return repetitions;
+    },
+
+    async listMembers(address) {
+      const flow = await flowAt(address);
+      const members = (await store.flowMembers.list(flow.id)).map((member) => ({ principalId: member.principalId, access: member.access, createdTime: isoTime(member.createdAt) }));
+      return flow.ownerId === null ? members : [{ principalId: flow.ownerId, access: 'owner' as const, createdTime: isoTime(flow.createdAt) }, ...members];
+    },
+
+    async setMember(address, request) {
+      const flow = await flowAt(address);
+      if (!MEMBER_ACCESS.some((access) => access === request.access)) {
+        throw new UserInputError(`access ${JSON.stringify(request.access)} is invalid — use "co-owner" (may edit) or "run-only" (may start it and see their own runs)`, {
+          code: FlowsErrorCode.FlowMemberInvalid,
+          details: { parameter: 'access' },
+        });
+      }
+      if (request.principalId === flow.ownerId) {
+        throw new UserInputError(`principal ${request.principalId} owns flow ${flow.id} ("${flow.name}") already — add other principals as co-owners or run-only users`, {
+          code: FlowsErrorCode.FlowMemberInvalid,
+          details: { parameter: 'principalId' },
+        });
+      }
+      if ((await store.principals.get(request.principalId)) === undefined) {
+        throw new NotFoundError(`no principal has the id ${request.principalId} — give the id of an existing user or service account`, {
+          code: FlowsErrorCode.PrincipalNotFound,
+          details: { principalId: request.principalId },
+        });
+      }
+      const member = await store.flowMembers.put({ flowId: flow.id, principalId: request.principalId, access: request.access });
+      return { principalId: member.principalId, access: member.access, createdTime: isoTime(member.createdAt) };
+    },
+
+    async removeMember(address, principalId) {
+      const flow = await flowAt(address);
+      if (!(await store.flowMembers.delete(flow.id, principalId))) {
+        throw new NotFoundError(`principal ${principalId} is not a co-owner or run-only user of flow ${flow.id} ("${flow.name}") — list them with GET /api/environments/${address.environment}/flows/${flow.id}/members`, {
+          code: FlowsErrorCode.FlowMemberNotFound,
+          details: { principalId },
+        });
+      }
     },
 
     async findFlow(environmentName, nameOrId) {
@@ -359,6 +499,29 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
       return { environment: environment.name, flowName: flow.name, run: runDocument(run, await store.runs.listActions(run.id)) };
     },
   };
+}
+
+/** The kinds of membership a flow has besides its owner. */
+const MEMBER_ACCESS: readonly FlowMemberAccess[] = ['co-owner', 'run-only'];
+
+/**
+ * The connections a version references (from its `connectionReferences` and a Logic Apps
+ * `$connections` parameter), each with the reference that names it. Entries that name no
+ * connection are left out: the definition check reports them.
+ */
+function referencedConnections(connectionReferences: Readonly<Record<string, unknown>>, parameters: Readonly<Record<string, unknown>>): Map<string, string> {
+  const table = resolveConnectionReferences(connectionReferences, parameters);
+  const found = new Map<string, string>();
+  for (const name of table.names) {
+    try {
+      const resolved = table.resolve(name);
+      if (resolved !== undefined && !found.has(resolved.connectionId)) found.set(resolved.connectionId, name);
+    } catch (error) {
+      // An entry naming no connection references nothing to check.
+      if (!(error instanceof PlugboardError && error.code === ConnectorPortErrorCode.ConnectionReferenceInvalid)) throw error;
+    }
+  }
+  return found;
 }
 
 /** The trigger outputs a manual run starts with: every member present, as a Request trigger has them. */

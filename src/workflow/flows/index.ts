@@ -4,8 +4,15 @@
  */
 export { createFlowService, manualTriggerOutputs, RUN_PAGE_LIMITS } from './flow-service.ts';
 export type {
+  ConnectionUseCheck,
   CreateFlowRequest,
   FlowAddress,
+  FlowEditor,
+  FlowListFilter,
+  FlowMemberRole,
+  FlowMemberView,
+  SetFlowMemberRequest,
+  StartRunRequest,
   FlowRunEntry,
   FlowService,
   FlowServiceOptions,

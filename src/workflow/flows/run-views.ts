@@ -23,6 +23,8 @@ export interface RunSummaryView {
   readonly trigger: { readonly name: string | null };
   readonly correlationId: string | null;
   readonly clientTrackingId: string | null;
+  /** The id of the principal who started the run by hand; null for runs a trigger or a parent flow started. */
+  readonly startedBy: string | null;
 }
 
 /** One action of a run: its last attempt (in a loop: of the last iteration). */
@@ -67,6 +69,7 @@ export function runSummaryView(run: RunSummary): RunSummaryView {
     trigger: { name: run.triggerName },
     correlationId: run.correlationId,
     clientTrackingId: run.clientTrackingId,
+    startedBy: run.startedBy,
   };
 }
 

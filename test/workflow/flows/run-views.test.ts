@@ -14,6 +14,7 @@ const RUN: RunRecord = {
   error: null,
   correlationId: null,
   clientTrackingId: 'order-7',
+  startedBy: null,
   startedAt: Date.UTC(2026, 0, 2, 3, 4, 5),
   endedAt: Date.UTC(2026, 0, 2, 3, 4, 9),
   triggerOutputs: { body: { n: 1 } },

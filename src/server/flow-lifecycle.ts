@@ -1,0 +1,35 @@
+/**
+ * Flow changes reach the trigger service: after a flow is created, changed, enabled or disabled
+ * its triggers are reconciled (schedules planned, webhooks subscribed or unsubscribed); before a
+ * flow is deleted its webhooks are unsubscribed (a failure stops the delete, so no subscription
+ * is left behind without the definition that made it).
+ */
+import type { FlowService, TriggerService } from '../workflow/index.ts';
+
+/** The flow service with trigger reconciliation after each change. */
+export function withTriggerLifecycle(flows: FlowService, triggers: TriggerService): FlowService {
+  return {
+    ...flows,
+    async create(...args: Parameters<FlowService['create']>) {
+      const view = await flows.create(...args);
+      await triggers.reconcile(view.id);
+      return view;
+    },
+    async update(...args: Parameters<FlowService['update']>) {
+      const view = await flows.update(...args);
+      await triggers.reconcile(view.id);
+      return view;
+    },
+    async setState(...args: Parameters<FlowService['setState']>) {
+      const view = await flows.setState(...args);
+      await triggers.reconcile(view.id);
+      return view;
+    },
+    async delete(...args: Parameters<FlowService['delete']>) {
+      // Resolves the address first (environment, existence): only then may its triggers be touched.
+      const view = await flows.get(args[0]);
+      await triggers.beforeDelete(view.id);
+      await flows.delete(...args);
+    },
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * The server's trigger service: callback keys sealed by the secrets area, the job queue shared
+ * with the runs, and the ports of the trigger kinds (polling and webhooks through the egress
+ * client and the gateway, acting for the flow's owner).
+ */
+import type { Clock, Logger } from '../core/index.ts';
+import { PlugboardError, errorMessage, silentLogger, systemClock } from '../core/index.ts';
+import { createWorkflowEvaluator } from '../expressions/index.ts';
+import type { ExpressionContext } from '../expressions/index.ts';
+import type { JobQueue, JobWorker } from '../queue/index.ts';
+import type { Secrets } from '../secrets/index.ts';
+import type { Store } from '../storage/index.ts';
+import {
+  createTriggerService,
+  createValueEvaluator,
+  loadWorkflowDefinition,
+  notificationOutputs,
+  notificationSchemaOf,
+  pollTrigger,
+  pollingOperationOf,
+  readSubscription,
+  subscribeWebhook,
+  unsubscribeWebhook,
+} from '../workflow/index.ts';
+import type { FlowRecord, FlowVersionRecord } from '../storage/index.ts';
+import type { HttpPort, LoadedWorkflow, TriggerPorts, TriggerService, TriggerServiceOptions } from '../workflow/index.ts';
+import { createCallbackKeys } from './callback-keys.ts';
+import { createFlowPorts } from './flow-ports.ts';
+import type { FlowPortsContext } from './flow-ports.ts';
+import type { GatewayWiring } from './gateway-wiring.ts';
+
+/** Options of {@link createTriggerWiring}. */
+export interface TriggerWiringOptions {
+  readonly store: Store;
+  readonly secrets: Secrets;
+  readonly queue: JobQueue;
+  readonly publicUrl: string | (() => string);
+  /** Polling and webhook triggers call out through the gateway (connectors) and its egress client (Http). */
+  readonly gateway?: Pick<GatewayWiring, 'invoker' | 'connectors' | 'egress'>;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly observer?: TriggerServiceOptions['observer'];
+}
+
+/** The trigger service with its worker's start and stop. */
+export interface TriggerWiring {
+  readonly triggers: TriggerService;
+  /** Reconciles every flow's triggers, then starts checking due triggers. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Wires the trigger service for the server. */
+export function createTriggerWiring(options: TriggerWiringOptions): TriggerWiring {
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const triggers = createTriggerService({
+    store: options.store,
+    queue: options.queue,
+    clock,
+    keys: createCallbackKeys(options.store, options.secrets),
+    publicUrl: options.publicUrl,
+    logger,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
+    ...(options.gateway === undefined ? {} : { ports: createTriggerPorts(options.store, options.gateway, clock, (flow, trigger) => triggers.callbackUrl(flow, trigger)) }),
+  });
+  let worker: JobWorker | undefined;
+  return {
+    triggers,
+    async start() {
+      try {
+        await triggers.reconcileAll();
+      } catch (error) {
+        logger.error('reconciling triggers at start failed; flows are reconciled again when they change', { error: errorMessage(error) });
+      }
+      worker ??= triggers.work();
+    },
+    async stop() {
+      await worker?.stop();
+      worker = undefined;
+    },
+  };
+}
+
+/** The trigger kinds' ports over the gateway, acting for each flow's owner. */
+export function createTriggerPorts(
+  store: Store,
+  gateway: Pick<GatewayWiring, 'invoker' | 'connectors' | 'egress'>,
+  clock: Clock,
+  callbackUrl: (flow: FlowRecord, triggerName: string) => Promise<{ readonly value: string }>,
+): TriggerPorts {
+  const flowPorts = createFlowPorts(store, gateway);
+  const evaluateValue = createValueEvaluator({ evaluator: createWorkflowEvaluator({ clock }) });
+  const http: HttpPort = (request) => gateway.egress.send(request);
+
+  const contextOf = (flow: FlowRecord, version: FlowVersionRecord, loaded: LoadedWorkflow): FlowPortsContext => ({
+    flowId: flow.id,
+    environmentId: flow.environmentId,
+    ownerId: flow.ownerId,
+    connectionReferences: version.connectionReferences,
+    parameters: loaded.parameters,
+  });
+  /** Trigger inputs see the flow's parameters and `workflow()`; the trigger kinds add `trigger`, `utcNow`, `callbackUrl`. */
+  const evaluatorOf = (flow: FlowRecord, loaded: LoadedWorkflow) => (value: unknown, extra?: Partial<ExpressionContext>): unknown =>
+    evaluateValue(value, { parameters: loaded.parameters, workflow: { id: flow.id, name: flow.name, type: 'Microsoft.Logic/workflows' }, utcNow: new Date(clock.now()).toISOString(), ...extra });
+  const webhookPorts = (flow: FlowRecord, version: FlowVersionRecord, loaded: LoadedWorkflow) => {
+    const context = contextOf(flow, version, loaded);
+    return {
+      evaluate: evaluatorOf(flow, loaded),
+      http,
+      connectors: flowPorts.connectors(context),
+      connectorDefinition: (reference: string) => flowPorts.connectorDefinition(context, reference),
+    };
+  };
+
+  return {
+    async poll({ flow, version, loaded, trigger, cursor, signal }) {
+      const context = contextOf(flow, version, loaded);
+      return pollTrigger({
+        trigger,
+        evaluate: evaluatorOf(flow, loaded),
+        cursor,
+        now: clock.now(),
+        signal,
+        http,
+        connectors: flowPorts.connectors(context),
+        connectorOperations: async (target) => pollingOperationOf(await flowPorts.connectorDefinition(context, target.connectionReference), target),
+      });
+    },
+
+    async subscribe({ flow, version, loaded, trigger, callbackUrl: url }) {
+      return subscribeWebhook({ ...webhookPorts(flow, version, loaded), trigger, callbackUrl: url });
+    },
+
+    async unsubscribe({ flowId, triggerName, subscription }) {
+      const flow = await store.flows.get(flowId);
+      const version = flow === undefined ? undefined : await store.flows.getVersion(flow.id, flow.currentVersion);
+      if (flow === undefined || version === undefined) {
+        throw new PlugboardError(`flow ${flowId} is gone, so its subscription for trigger '${triggerName}' cannot be removed with its connections — remove it at the service`, { code: 'UnsubscribeImpossible', kind: 'conflict' });
+      }
+      const loaded = loadWorkflowDefinition(version.definition, { connectionReferences: version.connectionReferences });
+      const url = await callbackUrl(flow, triggerName);
+      await unsubscribeWebhook({ ...webhookPorts(flow, version, loaded), callbackUrl: url.value }, readSubscription(subscription));
+    },
+
+    async notification({ flow, version, loaded, trigger, call, subscription }) {
+      const stored = readSubscription(subscription);
+      let schema;
+      if (stored.kind !== 'HttpWebhook' && stored.operationId !== undefined) {
+        const definition = await flowPorts.connectorDefinition(contextOf(flow, version, loaded), stored.connectionReference);
+        schema = notificationSchemaOf(definition, stored.operationId);
+      }
+      return [notificationOutputs(trigger, { headers: call.headers, queries: call.queries, ...(call.body === undefined ? {} : { body: call.body }) }, schema)];
+    },
+  };
+}

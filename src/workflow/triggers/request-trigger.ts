@@ -1,0 +1,129 @@
+/**
+ * The Request trigger's side of an incoming call: the method and `relativePath` the trigger
+ * declares, its JSON schema checked against the body, and the trigger outputs the run starts with
+ * (`headers`, `queries`, `body`, `relativePathParameters`).
+ */
+import { PlugboardError, UserInputError } from '../../core/index.ts';
+import { isRecord } from '../../expressions/index.ts';
+import { compileJsonSchema, toProblem } from '../actions/json-schema.ts';
+import type { SchemaValidationProblem } from '../actions/json-schema.ts';
+import type { WorkflowTrigger } from '../definition/model.ts';
+
+
+/** The query members of a callback URL that are not the caller's own queries. */
+const CALLBACK_QUERY_MEMBERS: ReadonlySet<string> = new Set(['api-version', 'sp', 'sv', 'sig']);
+
+/** At most this many schema problems are listed in a 400 answer. */
+const MAX_PROBLEMS = 20;
+
+/** True for a trigger that is started by calling its URL (Request, Power Automate's manual kinds). */
+export function isCallableTrigger(trigger: WorkflowTrigger): boolean {
+  return trigger.type.toLowerCase() === 'request';
+}
+
+/** What the trigger declares about the calls it accepts. */
+export interface RequestTriggerSpec {
+  /** Upper case; undefined accepts any method. */
+  readonly method: string | undefined;
+  /** The relative path template without leading slash (`customers/{id}`). */
+  readonly relativePath: string | undefined;
+  readonly schema: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Reads a Request trigger's inputs. */
+export function requestTriggerSpec(trigger: WorkflowTrigger): RequestTriggerSpec {
+  const inputs = isRecord(trigger.inputs) ? trigger.inputs : {};
+  const method = typeof inputs['method'] === 'string' && inputs['method'] !== '' ? inputs['method'].toUpperCase() : undefined;
+  const relativePath = typeof inputs['relativePath'] === 'string' && inputs['relativePath'].replace(/^\/+/, '') !== '' ? inputs['relativePath'].replace(/^\/+/, '') : undefined;
+  const schema = isRecord(inputs['schema']) && Object.keys(inputs['schema']).length > 0 ? inputs['schema'] : undefined;
+  return { method, relativePath, schema };
+}
+
+/** An incoming call of a callback URL. */
+export interface IncomingCall {
+  readonly method: string;
+  /** The path after `/paths/invoke` (no leading slash; `''` when none), still percent-encoded. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly queries: Readonly<Record<string, string>>;
+  /** The parsed JSON body, a string, a binary `{ $content-type, $content }`, or undefined. */
+  readonly body: unknown;
+}
+
+/** Why a call is refused: the HTTP status and the error. */
+export class CallRefusedError extends PlugboardError {
+  readonly statusCode: number;
+  constructor(statusCode: number, message: string, options: { code: string; details?: Readonly<Record<string, unknown>> }) {
+    super(message, { code: options.code, kind: statusCode === 404 ? 'not-found' : statusCode === 401 ? 'unauthorized' : statusCode === 409 ? 'conflict' : 'user', ...(options.details === undefined ? {} : { details: options.details }) });
+    this.statusCode = statusCode;
+  }
+}
+
+/** The trigger outputs of a call, or a {@link CallRefusedError} (400 schema, 404 path, 405 method). */
+export function requestTriggerOutputs(trigger: WorkflowTrigger, call: IncomingCall): Readonly<Record<string, unknown>> {
+  const spec = requestTriggerSpec(trigger);
+  if (spec.method !== undefined && call.method.toUpperCase() !== spec.method) {
+    throw new CallRefusedError(405, `trigger '${trigger.name}' accepts ${spec.method} requests only (got ${call.method.toUpperCase()}) — send it with ${spec.method}`, { code: 'TriggerMethodNotAllowed' });
+  }
+  const relativePathParameters = matchRelativePath(trigger, spec.relativePath, call.path);
+  if (spec.schema !== undefined) {
+    const problems = schemaProblems(trigger, spec.schema, call.body);
+    if (problems.length > 0) {
+      const first = problems[0];
+      throw new CallRefusedError(
+        400,
+        `the request body does not match the schema of trigger '${trigger.name}': ${first === undefined ? '' : `${first.path === '' ? 'the body' : `\`${first.path}\``} ${first.message}`}${problems.length > 1 ? ` (and ${problems.length - 1} more; see details.errors)` : ''} — fix the body, or change the trigger's schema`,
+        { code: 'TriggerInputSchemaMismatch', details: { errors: problems } },
+      );
+    }
+  }
+  const queries: Record<string, string> = {};
+  for (const [name, value] of Object.entries(call.queries)) if (!CALLBACK_QUERY_MEMBERS.has(name)) queries[name] = value;
+  return {
+    headers: call.headers,
+    ...(Object.keys(queries).length > 0 ? { queries } : {}),
+    ...(call.body === undefined ? {} : { body: call.body }),
+    ...(relativePathParameters === undefined ? {} : { relativePathParameters }),
+  };
+}
+
+function matchRelativePath(trigger: WorkflowTrigger, template: string | undefined, path: string): Record<string, string> | undefined {
+  const segments = path === '' ? [] : path.replace(/\/+$/, '').split('/');
+  if (template === undefined) {
+    if (segments.length > 0) throw new CallRefusedError(404, `trigger '${trigger.name}' declares no relative path, so its URL takes nothing after /paths/invoke`, { code: 'TriggerPathNotFound' });
+    return undefined;
+  }
+  const parts = template.replace(/\/+$/, '').split('/');
+  const parameters: Record<string, string> = {};
+  const mismatch = () => new CallRefusedError(404, `the path '/${path}' does not match the relative path '/${template}' of trigger '${trigger.name}'`, { code: 'TriggerPathNotFound' });
+  if (parts.length !== segments.length) throw mismatch();
+  parts.forEach((part, index) => {
+    const segment = segments[index] ?? '';
+    const name = /^\{([^{}]+)\}$/.exec(part)?.[1];
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      throw mismatch();
+    }
+    if (name !== undefined) {
+      if (decoded === '') throw mismatch();
+      parameters[name] = decoded;
+    } else if (part.toLowerCase() !== decoded.toLowerCase()) throw mismatch();
+  });
+  return parameters;
+}
+
+function schemaProblems(trigger: WorkflowTrigger, schema: Readonly<Record<string, unknown>>, body: unknown): SchemaValidationProblem[] {
+  let validate;
+  try {
+    validate = compileJsonSchema(schema);
+  } catch (error) {
+    throw new UserInputError(`the schema of trigger '${trigger.name}' is not a usable JSON schema (${error instanceof Error ? error.message : String(error)}) — fix the flow's definition at ${trigger.pointer}/inputs/schema`, {
+      code: 'TriggerSchemaInvalid',
+    });
+  }
+  // A call without a body validates as null (a schema that requires an object refuses it).
+  if (validate(body ?? null)) return [];
+  return (validate.errors ?? []).slice(0, MAX_PROBLEMS).map(toProblem);
+}

@@ -1,0 +1,240 @@
+/**
+ * Request triggers over HTTP: signed callback URLs from `listCallbackUrl`, calls that start runs
+ * and answer with the flow's Response, and every way a call can be refused (signature, method,
+ * path, schema, disabled flow) — each refusal starting no run.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { createCatalog } from '../../src/catalog/index.ts';
+import { systemClock } from '../../src/core/index.ts';
+import { createEmbeddedQueue } from '../../src/queue/index.ts';
+import type { JobQueue, JobWorker } from '../../src/queue/index.ts';
+import { generateMasterKey, openSecrets } from '../../src/secrets/index.ts';
+import { BUILTIN_CONNECTORS_DIR, createApp, generateToken, hashToken } from '../../src/server/index.ts';
+import { createCallbackKeys } from '../../src/server/callback-keys.ts';
+import { openStore } from '../../src/storage/index.ts';
+import type { Store } from '../../src/storage/index.ts';
+import { createRunLauncher, createTriggerService, signCallback } from '../../src/workflow/index.ts';
+
+const ORDER = {
+  triggers: {
+    manual: {
+      type: 'Request',
+      kind: 'Http',
+      inputs: {
+        method: 'POST',
+        relativePath: '/customers/{customerId}/orders',
+        schema: { type: 'object', properties: { item: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } }, required: ['item', 'quantity'] },
+      },
+    },
+  },
+  actions: {
+    Reply: {
+      type: 'Response',
+      kind: 'Http',
+      inputs: {
+        statusCode: 201,
+        headers: { 'x-order-for': "@{triggerOutputs()['relativePathParameters']['customerId']}" },
+        body: { item: "@triggerBody()['item']", quantity: "@triggerBody()['quantity']", priority: "@triggerOutputs()?['queries']?['priority']" },
+      },
+      runAfter: {},
+    },
+  },
+};
+
+const NO_RESPONSE = { triggers: { manual: { type: 'Request', kind: 'Http', inputs: {} } }, actions: { Keep: { type: 'Compose', inputs: "@triggerBody()", runAfter: {} } } };
+
+interface Server {
+  readonly store: Store;
+  readonly origin: string;
+  api(method: string, path: string, payload?: unknown): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  raw(url: string, init?: RequestInit): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+async function startServer(): Promise<Server> {
+  const store = await openStore({ driver: 'sqlite', memory: true });
+  const secrets = await openSecrets({ config: { kind: 'value', keys: [generateMasterKey()] }, keys: store.secretKeys });
+  const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
+  const queue: JobQueue = createEmbeddedQueue({ store });
+  const runs = createRunLauncher({ store, queue, clock: systemClock });
+  const worker: JobWorker = runs.work();
+  let origin = '';
+  const triggers = createTriggerService({ store, queue, clock: systemClock, keys: createCallbackKeys(store, secrets), publicUrl: () => origin });
+  const app: FastifyInstance = await createApp({ store, catalog, runs, triggers, logLevel: false });
+  origin = await app.listen({ host: '127.0.0.1', port: 0 });
+  const admin = await store.principals.create({ kind: 'user', name: 'admin', role: 'admin' });
+  const token = generateToken();
+  await store.apiTokens.create({ principalId: admin.id, name: 'admin', tokenHash: hashToken(token) });
+  const answer = async (res: Response) => {
+    const text = await res.text();
+    const body = res.headers.get('content-type')?.includes('json') === true && text !== '' ? JSON.parse(text) : undefined;
+    return { status: res.status, body, text, headers: res.headers };
+  };
+  return {
+    store,
+    origin,
+    api: async (method, path, payload) =>
+      answer(await fetch(`${origin}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) }, ...(payload === undefined ? {} : { body: JSON.stringify(payload) }) })),
+    raw: async (url, init) => answer(await fetch(url, init)),
+    async stop() {
+      await worker.stop();
+      await queue.stop();
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+const FLOWS = '/api/environments/default/flows';
+const json = (payload: unknown, method = 'POST'): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+
+describe('Request trigger callback URLs', () => {
+  let server: Server;
+  let flowId: string;
+  let url: { value: string; basePath: string; queries: Record<string, string>; relativePath?: string; method: string };
+  const runCount = async (id = flowId) => (await server.api('GET', `${FLOWS}/${id}/runs`)).body.value.length as number;
+  /** The callback URL with its `{customerId}` placeholder filled and extra query members. */
+  const orderUrl = (customer: string, extra = '') => `${url.value.replace('{customerId}', encodeURIComponent(customer))}${extra}`;
+
+  before(async () => {
+    server = await startServer();
+    const created = await server.api('POST', FLOWS, { name: 'orders', definition: ORDER });
+    assert.equal(created.status, 201, created.text);
+    flowId = created.body.id;
+    const listed = await server.api('POST', `${FLOWS}/${flowId}/triggers/manual/listCallbackUrl`);
+    assert.equal(listed.status, 200, listed.text);
+    url = listed.body;
+  });
+  after(() => server.stop());
+
+  test('listCallbackUrl gives a signed URL with the trigger’s method and relative path', () => {
+    assert.equal(url.method, 'POST');
+    assert.equal(url.relativePath, 'customers/{customerId}/orders');
+    assert.ok(url.value.startsWith(`${server.origin}/workflows/${flowId}/triggers/manual/paths/invoke/customers/{customerId}/orders?`), url.value);
+    assert.equal(url.queries.sp, '/triggers/manual/run');
+    assert.equal(url.queries.sv, '1.0');
+    assert.match(url.queries.sig ?? '', /^[A-Za-z0-9_-]{43}$/);
+  });
+
+  test('a call starts a run and answers with the flow’s Response: status, headers and body from the call', async () => {
+    const res = await server.raw(orderUrl('c-42', '&priority=high'), json({ item: 'tea', quantity: 3 }));
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.headers.get('x-order-for'), 'c-42');
+    assert.deepEqual(res.body, { item: 'tea', quantity: 3, priority: 'high' });
+    const runId = res.headers.get('x-ms-workflow-run-id');
+    assert.ok(runId);
+    const run = await server.api('GET', `${FLOWS}/${flowId}/runs/${runId}`);
+    assert.equal(run.body.status, 'Succeeded');
+    assert.equal(run.body.trigger.name, 'manual');
+    assert.deepEqual(run.body.trigger.outputs.relativePathParameters, { customerId: 'c-42' });
+    assert.deepEqual(run.body.trigger.outputs.queries, { priority: 'high' }, 'the signature members are not the caller’s queries');
+    assert.deepEqual(run.body.trigger.outputs.body, { item: 'tea', quantity: 3 });
+  });
+
+  test('a missing, modified or forged signature answers 401 and starts nothing', async () => {
+    const before = await runCount();
+    const good = new URL(orderUrl('c-1'));
+    const missing = new URL(good);
+    missing.searchParams.delete('sig');
+    const modified = new URL(good);
+    const sig = modified.searchParams.get('sig') ?? '';
+    modified.searchParams.set('sig', `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`);
+    const forged = new URL(good);
+    forged.searchParams.set('sig', signCallback(Buffer.alloc(32, 7), flowId, 'manual'));
+    const otherPermission = new URL(good);
+    otherPermission.searchParams.set('sp', '/triggers/other/run');
+    const otherVersion = new URL(good);
+    otherVersion.searchParams.set('sv', '2.0');
+    const truncated = new URL(good);
+    truncated.searchParams.set('sig', sig.slice(0, 20));
+    for (const candidate of [missing, modified, forged, otherPermission, otherVersion, truncated]) {
+      const res = await server.raw(candidate.toString(), json({ item: 'tea', quantity: 1 }));
+      assert.equal(res.status, 401, `${candidate.search}: ${res.text}`);
+      assert.equal(res.body.error.code, 'CallbackSignatureInvalid');
+      assert.equal(res.headers.get('x-ms-workflow-run-id'), null);
+    }
+    assert.equal(await runCount(), before, 'a refused call must not start a run');
+  });
+
+  test('the signature of one flow does not open another flow or trigger', async () => {
+    const other = await server.api('POST', FLOWS, { name: 'other', definition: NO_RESPONSE });
+    const sig = new URL(url.value).searchParams.get('sig');
+    const res = await server.raw(`${server.origin}/workflows/${other.body.id}/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${sig}`, json({}));
+    assert.equal(res.status, 401, res.text);
+    assert.equal(await runCount(other.body.id), 0);
+    const unknownFlow = await server.raw(`${server.origin}/workflows/00000000-0000-7000-8000-000000000000/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${sig}`, json({}));
+    assert.equal(unknownFlow.status, 404, unknownFlow.text);
+  });
+
+  test('a body that breaks the trigger’s schema answers 400 with the problems, and starts nothing', async () => {
+    const before = await runCount();
+    const res = await server.raw(orderUrl('c-1'), json({ item: 5, quantity: 0 }));
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.body.error.code, 'TriggerInputSchemaMismatch');
+    const paths = (res.body.error.details.errors as Array<{ path: string }>).map((problem) => problem.path).sort();
+    assert.deepEqual(paths, ['item', 'quantity']);
+    const notJson = await server.raw(orderUrl('c-1'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"item":' });
+    assert.equal(notJson.status, 400, notJson.text);
+    assert.equal(await runCount(), before);
+  });
+
+  test('the wrong method answers 405 and a path outside the relative path 404', async () => {
+    const wrongMethod = await server.raw(orderUrl('c-1'), { method: 'GET' });
+    assert.equal(wrongMethod.status, 405, wrongMethod.text);
+    assert.equal(wrongMethod.body.error.code, 'TriggerMethodNotAllowed');
+    const wrongPath = await server.raw(url.value.replace('customers/{customerId}/orders', 'customers/c-1/invoices'), json({ item: 'tea', quantity: 1 }));
+    assert.equal(wrongPath.status, 404, wrongPath.text);
+    assert.equal(wrongPath.body.error.code, 'TriggerPathNotFound');
+  });
+
+  test('a flow without a Response answers 202 with the run id at once, and the run goes on', async () => {
+    const created = await server.api('POST', FLOWS, { name: 'fire-and-forget', definition: NO_RESPONSE });
+    const listed = await server.api('POST', `${FLOWS}/${created.body.id}/triggers/manual/listCallbackUrl`);
+    const res = await server.raw(listed.body.value, json({ n: 1 }));
+    assert.equal(res.status, 202, res.text);
+    const runId = res.headers.get('x-ms-workflow-run-id');
+    assert.ok(runId);
+    for (let i = 0; i < 200; i += 1) {
+      const run = await server.api('GET', `${FLOWS}/${created.body.id}/runs/${runId}`);
+      if (run.body.status === 'Succeeded') {
+        assert.deepEqual(run.body.actions.Keep.outputs, { n: 1 });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.fail('the run did not finish');
+  });
+
+  test('regenerating the access key turns every earlier URL away; a new URL works', async () => {
+    const created = await server.api('POST', FLOWS, { name: 'rotating', definition: NO_RESPONSE });
+    const id = created.body.id;
+    const first = (await server.api('POST', `${FLOWS}/${id}/triggers/manual/listCallbackUrl`)).body.value;
+    assert.equal((await server.raw(first, json({}))).status, 202);
+    const regenerated = await server.api('POST', `${FLOWS}/${id}/regenerateAccessKey`);
+    assert.equal(regenerated.status, 204, regenerated.text);
+    const refused = await server.raw(first, json({}));
+    assert.equal(refused.status, 401, refused.text);
+    const second = (await server.api('POST', `${FLOWS}/${id}/triggers/manual/listCallbackUrl`)).body.value;
+    assert.notEqual(second, first);
+    assert.equal((await server.raw(second, json({}))).status, 202);
+  });
+
+  test('a disabled flow answers 409 and starts nothing; listCallbackUrl refuses a trigger that is not called', async () => {
+    const created = await server.api('POST', FLOWS, { name: 'sleepy', definition: NO_RESPONSE });
+    const id = created.body.id;
+    const link = (await server.api('POST', `${FLOWS}/${id}/triggers/manual/listCallbackUrl`)).body.value;
+    await server.api('POST', `${FLOWS}/${id}/disable`);
+    const res = await server.raw(link, json({}));
+    assert.equal(res.status, 409, res.text);
+    assert.equal(res.body.error.code, 'FlowDisabled');
+    assert.equal(await runCount(id), 0);
+    const scheduled = await server.api('POST', FLOWS, { name: 'timer', state: 'disabled', definition: { triggers: { every: { type: 'Recurrence', recurrence: { frequency: 'Hour', interval: 1 } } }, actions: {} } });
+    const none = await server.api('POST', `${FLOWS}/${scheduled.body.id}/triggers/every/listCallbackUrl`);
+    assert.equal(none.status, 400, none.text);
+    assert.equal(none.body.error.code, 'TriggerNotCallable');
+    const missing = await server.api('POST', `${FLOWS}/${scheduled.body.id}/triggers/nope/listCallbackUrl`);
+    assert.equal(missing.status, 404, missing.text);
+  });
+});
