@@ -8,6 +8,7 @@ import { PlugboardError, errorMessage, silentLogger, systemClock } from '../core
 import type { Clock, Logger } from '../core/index.ts';
 import { createEmbeddedQueue } from '../queue/index.ts';
 import type { JobQueue, JobWorker } from '../queue/index.ts';
+import type { RunObserver } from '../observability/index.ts';
 import type { Store } from '../storage/index.ts';
 import { createConnectorPort, createRunLauncher, createRunRetention, resolveConnectionReferences } from '../workflow/index.ts';
 import type { ConnectorPort, DurableRuns, RunFlowContext } from '../workflow/index.ts';
@@ -21,6 +22,8 @@ export interface FlowRunnerOptions {
   readonly config: Pick<ResolvedConfig, 'runs'>;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Told when runs start and end and when actions end (metrics). */
+  readonly observer?: RunObserver;
 }
 
 /** The launcher the routes use, and the workers' start and stop. */
@@ -89,6 +92,7 @@ export function createFlowRunner(options: FlowRunnerOptions): FlowRunner {
     http: (request) => gateway.egress.send(request),
     ports: (flow) => ({ connectors: lazyConnectors(flow) }),
     logger,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
   });
   const retention = createRunRetention({ store, queue, clock, retentionDays: config.runs.retentionDays, logger });
   let workers: JobWorker[] | undefined;

@@ -50,7 +50,7 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
     const logger = createPinoLogger(log);
     const metrics = createPlugboardMetrics({ queues: [RUNS_QUEUE, TRIGGERS_QUEUE], queueDepth: (queue) => store.jobs.countLive(queue), logger });
     const gateway = createGatewayWiring({ store, catalog, connections, secrets, config, logger, calls: metrics });
-    const runner = createFlowRunner({ store, gateway, config, logger });
+    const runner = createFlowRunner({ store, gateway, config, logger, observer: metrics });
     // Callback URLs start with the public URL; with port 0 (tests) it is known once listening.
     let publicUrl = config.publicUrl;
     const triggerWiring = createTriggerWiring({ store, secrets, queue: runner.queue, gateway, publicUrl: () => publicUrl, logger, observer: metrics });

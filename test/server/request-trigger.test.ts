@@ -221,6 +221,15 @@ describe('Request trigger callback URLs', () => {
     assert.equal((await server.raw(second, json({}))).status, 202);
   });
 
+  test('a flow whose schedule cannot run is refused at save, with the pointer of the bad member', async () => {
+    const res = await server.api('POST', FLOWS, { name: 'bad-schedule', definition: { triggers: { every: { type: 'Recurrence', recurrence: { frequency: 'Hour', interval: 0, timeZone: 'Mars Standard Time' } } }, actions: {} } });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.body.error.code, 'WorkflowDefinitionInvalid');
+    const paths = (res.body.error.details.issues as Array<{ path: string }>).map((issue) => issue.path);
+    assert.ok(paths.includes('/definition/triggers/every/recurrence/interval'), paths.join(', '));
+    assert.ok(paths.includes('/definition/triggers/every/recurrence/timeZone'), paths.join(', '));
+  });
+
   test('a disabled flow answers 409 and starts nothing; listCallbackUrl refuses a trigger that is not called', async () => {
     const created = await server.api('POST', FLOWS, { name: 'sleepy', definition: NO_RESPONSE });
     const id = created.body.id;

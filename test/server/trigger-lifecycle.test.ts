@@ -213,6 +213,13 @@ describe('an Http polling trigger across a restart', () => {
       const polls = feed.requests.length;
       await until('two more polls', async () => (feed.requests.length >= polls + 2 ? true : undefined));
       assert.deepEqual(await items(), [1, 2, 3, 4, 5], 'every item started exactly one run');
+      // The metrics of this process (restarted) count its polls, the runs they started and their actions.
+      const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const text = await metrics.text();
+      assert.match(text, /^plugboard_trigger_polls_total\{kind="Http",outcome="fired"\} [1-9]/m, text);
+      assert.match(text, /^plugboard_runs_started_total\{trigger="Http"\} 2$/m);
+      assert.match(text, /^plugboard_runs_finished_total\{status="Succeeded"\} 2$/m);
+      assert.match(text, /^plugboard_action_duration_seconds_count\{type="Compose",status="Succeeded"\} 2$/m);
       const triggers = await api(server, 'GET', `${FLOWS}/${id}/triggers`);
       assert.equal(triggers.body.value[0].kind, 'polling');
       assert.equal(triggers.body.value[0].state, 'active');

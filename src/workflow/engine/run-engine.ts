@@ -20,11 +20,12 @@
  * that wait (Wait, Workflow), which stay open as checkpoints; executing the run again resumes it.
  */
 import { ConflictError } from '../../core/index.ts';
-import type { Clock } from '../../core/index.ts';
+import type { Clock, Logger } from '../../core/index.ts';
 import { createWorkflowEvaluator, isRecord } from '../../expressions/index.ts';
 import type { ExpressionContext } from '../../expressions/index.ts';
 import { StorageErrorCode } from '../../storage/index.ts';
 import type { ActionRecord, RecordActionInput, StoreTransaction } from '../../storage/index.ts';
+import type { RunObserver } from '../../observability/index.ts';
 import type { ActionContext, ActionErrorInfo, ActionInput, ActionOutcome, ActionResponse, HttpPort, RunTermination } from '../actions/contract.ts';
 import { evaluateCondition } from '../actions/conditions.ts';
 import { foreachItems } from '../actions/foreach-items.ts';
@@ -104,6 +105,10 @@ export interface RunEngineOptions {
    * default: one `recordAction` each. See {@link RunEngine.takeDeferred}.
    */
   readonly writeDeferred?: (records: readonly RecordActionInput[]) => Promise<void>;
+  /** Told when each leaf or control action of this execution ends (metrics). */
+  readonly observer?: Pick<RunObserver, 'actionFinished'>;
+  /** Lines about this run's actions (bound to the flow and run ids by the host). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -379,8 +384,13 @@ export class RunEngine {
       if (started === undefined) return PENDING;
       attemptId = started.id;
     }
+    const began = this.options.clock.now();
     const executed = await this.execute(action, frame, reuse);
     if (executed === PENDING || this.cancelled) return PENDING;
+    this.options.observer?.actionFinished({ type: action.type, status: executed.status, durationMs: this.options.clock.now() - began });
+    if (executed.status === 'Failed' || executed.status === 'TimedOut') {
+      this.options.logger?.info('action ended without success', { action: action.name, actionType: action.type, status: executed.status, code: executed.error?.code });
+    }
     if (reuse !== undefined && isFinalRecord(reuse)) return executed.status;
     const result = {
       status: executed.status,

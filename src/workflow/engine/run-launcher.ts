@@ -12,6 +12,8 @@
 import type { Clock, Logger } from '../../core/index.ts';
 import { ConflictError, NotFoundError, PlugboardError, errorMessage, silentLogger } from '../../core/index.ts';
 import { createWorkflowEvaluator, isRecord } from '../../expressions/index.ts';
+import { bindLogger } from '../../observability/index.ts';
+import type { RunObserver } from '../../observability/index.ts';
 import type { JobQueue, JobWorker } from '../../queue/index.ts';
 import type { FlowVersionRecord, Store } from '../../storage/index.ts';
 import { StorageErrorCode } from '../../storage/index.ts';
@@ -55,6 +57,8 @@ export interface RunLauncherOptions {
   /** Default {@link DEFAULT_INLINE_WAIT_MS}. */
   readonly inlineWaitMs?: number;
   readonly logger?: Logger;
+  /** Told when runs start and end and when actions end (metrics). */
+  readonly observer?: RunObserver;
   /** How often `waitForReply` looks at the store for runs executed by other processes (ms); default 250. */
   readonly replyPollMs?: number;
   /**
@@ -215,7 +219,10 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     const flowContext: RunFlowContext = { flowId: flow.id, environmentId: flow.environmentId, ownerId: flow.ownerId, runId, connectionReferences: version.connectionReferences, parameters };
     const extraPorts = options.ports?.(flowContext) ?? {};
     const cancel = new AbortController();
+    const runLog = bindLogger(logger, { flowId: flow.id, runId });
     const engine = new RunEngine({
+      logger: runLog,
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
       runs: store.runs,
       clock,
       runId,
@@ -276,6 +283,8 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     );
     if (finished === ENDED) return settleEnded(runId);
     publish({ runId, status: ended.status, response: engine.response ?? null, error: ended.error });
+    options.observer?.runFinished({ status: ended.status, durationMs: clock.now() - run.startedAt });
+    if (ended.status !== 'Succeeded') runLog.info('run ended', { status: ended.status, code: ended.error?.code });
     return 'finished';
   }
 
@@ -328,7 +337,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       const version = await versions.get(flow.id, versionNumber);
       if (version === undefined) throw new NotFoundError(`flow '${flow.name}' has no version ${versionNumber}`, { code: 'FlowVersionNotFound' });
       const triggerName = input.triggerName ?? loadVersion(flow.id, version).triggerName;
-      return store.transaction(async (tx) => {
+      const started = await store.transaction(async (tx) => {
         const run = await tx.runs.create({
           flowId: flow.id,
           flowVersion: versionNumber,
@@ -341,6 +350,9 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
         await queue.enqueue(RUNS_QUEUE, { runId: run.id }, { key: run.id, transaction: tx });
         return { runId: run.id };
       });
+      const trigger = loadVersion(flow.id, version).loaded.definition?.triggers.find((candidate) => candidate.name === triggerName);
+      options.observer?.runStarted({ trigger: trigger?.type ?? 'manual' });
+      return started;
     },
 
     async waitForReply(runId, timeoutMs) {

@@ -10,6 +10,7 @@ import { isRecord } from '../../expressions/index.ts';
 import { loadWorkflowDefinition } from '../definition/load-workflow-definition.ts';
 import type { LoadedWorkflow } from '../definition/load-workflow-definition.ts';
 import { validateWorkflowDefinition } from '../definition/validate-workflow-definition.ts';
+import { scheduleIssues } from '../triggers/trigger-schedule.ts';
 import { FlowsErrorCode } from './errors.ts';
 
 /** Where the definition sits in a create or update request. */
@@ -44,7 +45,12 @@ export function checkFlowDefinition(check: FlowDefinitionCheck): LoadedWorkflow 
   const loaded = loadWorkflowDefinition(check.definition, { connectionReferences: references });
   const issues = loaded.definition === undefined
     ? loaded.issues
-    : [...loaded.issues, ...validateWorkflowDefinition(loaded.definition, { parameters: loaded.parameters, connectionReferences: loaded.connectionReferences })];
+    : [
+        ...loaded.issues,
+        ...validateWorkflowDefinition(loaded.definition, { parameters: loaded.parameters, connectionReferences: loaded.connectionReferences }),
+        // A schedule that cannot run must not be saved (it would only show up later, on the trigger).
+        ...loaded.definition.triggers.flatMap(scheduleIssues),
+      ];
   const errors = issues.filter((issue) => issue.severity === 'error').map((issue) => ({ ...issue, path: `${DEFINITION_POINTER}${issue.path}` }));
   if (loaded.definition === undefined && errors.length === 0) {
     errors.push({ code: 'definition-missing', severity: 'error', path: DEFINITION_POINTER, message: 'no workflow definition found — send an object with `triggers` and `actions`' });

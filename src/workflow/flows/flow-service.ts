@@ -385,10 +385,8 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
       if (options.runs === undefined) {
         throw new PlugboardError('this server cannot start runs: no run launcher is wired in', { code: FlowsErrorCode.RunLauncherUnavailable, kind: 'operational' });
       }
-      const started = await options.runs.start({ flowId: flow.id, version: flow.currentVersion, triggerOutputs: manualTriggerOutputs(trigger) });
-      // The launcher creates the run without its starter; recorded right after (see the README).
-      if (startedBy !== undefined) await store.runs.recordStarter(started.runId, startedBy);
-      return started;
+      // The starter is written with the run, in the same transaction.
+      return options.runs.start({ flowId: flow.id, version: flow.currentVersion, triggerOutputs: manualTriggerOutputs(trigger), ...(startedBy === undefined ? {} : { startedBy }) });
     },
 
     async listRuns(address, page = {}) {

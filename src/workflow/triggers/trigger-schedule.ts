@@ -92,3 +92,13 @@ export function nextCheckAt(schedule: TriggerSchedule, cursor: ScheduleCursor, d
   if (schedule.kind === 'window') return nextWindow(schedule.window, windowEndOf(cursor), anchorOf(cursor, now)).fireAt;
   return nextOccurrence(schedule.recurrence, Math.max(now, dueAt), anchorOf(cursor, now)) ?? Number.MAX_SAFE_INTEGER;
 }
+
+/** What is wrong with a schedule or polling trigger's `recurrence` (pointers into the definition); [] for other triggers. */
+export function scheduleIssues(trigger: WorkflowTrigger): Issue[] {
+  const kind = triggerKindOf(trigger);
+  if (kind !== 'schedule' && !(kind === 'polling' && trigger.raw['recurrence'] !== undefined)) return [];
+  if (trigger.type.toLowerCase() === 'slidingwindow') {
+    return [...parseSlidingWindow(trigger.raw['recurrence'], `${trigger.pointer}/recurrence`, { value: trigger.raw['inputs'], pointer: `${trigger.pointer}/inputs` }).issues];
+  }
+  return [...parseRecurrence(trigger.raw['recurrence'], `${trigger.pointer}/recurrence`).issues];
+}
