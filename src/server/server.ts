@@ -20,6 +20,7 @@ import { catalogConnectorLookup } from './routes/connections.ts';
 import { createGatewayWiring } from './gateway-wiring.ts';
 import { createFlowRunner } from './flow-runner.ts';
 import { createTriggerWiring } from './trigger-wiring.ts';
+import { LOG_SERIALIZERS } from './log-serializers.ts';
 import { RUNS_QUEUE, TRIGGERS_QUEUE } from '../workflow/index.ts';
 
 
@@ -46,7 +47,7 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
     await catalog.syncBuiltins();
     const connections = createConnectionService({ store, secrets, connectors: catalogConnectorLookup(catalog) });
     // One pino logger for HTTP, gateway and runs: JSON lines; run and action lines carry their ids (observability's bindLogger).
-    const log = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+    const log = pino({ level: config.logLevel, redact: ['req.headers.authorization'], serializers: LOG_SERIALIZERS });
     const logger = createPinoLogger(log);
     const metrics = createPlugboardMetrics({ queues: [RUNS_QUEUE, TRIGGERS_QUEUE], queueDepth: (queue) => store.jobs.countLive(queue), logger });
     const gateway = createGatewayWiring({ store, catalog, connections, secrets, config, logger, calls: metrics });

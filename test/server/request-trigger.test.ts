@@ -46,6 +46,7 @@ const ORDER = {
 const NO_RESPONSE = { triggers: { manual: { type: 'Request', kind: 'Http', inputs: {} } }, actions: { Keep: { type: 'Compose', inputs: "@triggerBody()", runAfter: {} } } };
 
 interface Server {
+  readonly logLines?: string[];
   readonly store: Store;
   readonly origin: string;
   api(method: string, path: string, payload?: unknown): Promise<{ status: number; body: any; text: string; headers: Headers }>;
@@ -53,7 +54,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(): Promise<Server> {
+async function startServer(logLines?: string[]): Promise<Server> {
   const store = await openStore({ driver: 'sqlite', memory: true });
   const secrets = await openSecrets({ config: { kind: 'value', keys: [generateMasterKey()] }, keys: store.secretKeys });
   const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
@@ -62,7 +63,7 @@ async function startServer(): Promise<Server> {
   const worker: JobWorker = runs.work();
   let origin = '';
   const triggers = createTriggerService({ store, queue, clock: systemClock, keys: createCallbackKeys(store, secrets), publicUrl: () => origin });
-  const app: FastifyInstance = await createApp({ store, catalog, runs, triggers, logLevel: false });
+  const app: FastifyInstance = await createApp({ store, catalog, runs, triggers, ...(logLines === undefined ? { logLevel: false as const } : { logLevel: 'info', logStream: { write: (line: string) => void logLines.push(line) } }) });
   origin = await app.listen({ host: '127.0.0.1', port: 0 });
   const admin = await store.principals.create({ kind: 'user', name: 'admin', role: 'admin' });
   const token = generateToken();
@@ -246,4 +247,20 @@ describe('Request trigger callback URLs', () => {
     const missing = await server.api('POST', `${FLOWS}/${scheduled.body.id}/triggers/nope/listCallbackUrl`);
     assert.equal(missing.status, 404, missing.text);
   });
+});
+
+test('request logs show callback calls without their signature', async () => {
+  const lines: string[] = [];
+  const server = await startServer(lines);
+  try {
+    const created = await server.api('POST', FLOWS, { name: 'logged', definition: NO_RESPONSE });
+    const link: string = (await server.api('POST', `${FLOWS}/${created.body.id}/triggers/manual/listCallbackUrl`)).body.value;
+    const sig = new URL(link).searchParams.get('sig') ?? '';
+    assert.equal((await server.raw(link, json({ n: 1 }))).status, 202);
+    const logged = lines.join('\n');
+    assert.match(logged, /paths\/invoke\?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=\[redacted\]/, 'the call is logged, its signature redacted');
+    assert.equal(logged.includes(sig), false, 'the signature reached the log');
+  } finally {
+    await server.stop();
+  }
 });
