@@ -45,7 +45,8 @@ export function createFlowPorts(store: Store, gateway: Pick<GatewayWiring, 'invo
     return createConnectorPort({
       invoker: gateway.invoker,
       environment: await environmentName(flow.environmentId),
-      caller: { principalId: ownerId, role: owner?.role ?? 'user' },
+      // The owner's role where the flow lives (an assignment there, else the default role); an unknown owner gets the least.
+      caller: { principalId: ownerId, role: (await store.environmentRoles.get(flow.environmentId, ownerId))?.role ?? owner?.role ?? 'user' },
       resolveReference: references.resolve,
     });
   }

@@ -4,21 +4,22 @@
  * invoker acting for the flow's owner), the worker that executes runs in this process, and the
  * daily run retention job.
  */
-import { PlugboardError, errorMessage, silentLogger, systemClock } from '../core/index.ts';
+import { errorMessage, silentLogger, systemClock } from '../core/index.ts';
 import type { Clock, Logger } from '../core/index.ts';
 import { createEmbeddedQueue } from '../queue/index.ts';
 import type { JobQueue, JobWorker } from '../queue/index.ts';
 import type { RunObserver } from '../observability/index.ts';
 import type { Store } from '../storage/index.ts';
-import { createConnectorPort, createRunLauncher, createRunRetention, resolveConnectionReferences } from '../workflow/index.ts';
-import type { ConnectorPort, DurableRuns, RunFlowContext } from '../workflow/index.ts';
+import { createRunLauncher, createRunRetention } from '../workflow/index.ts';
+import type { DurableRuns } from '../workflow/index.ts';
 import type { ResolvedConfig } from './config/config.ts';
 import type { GatewayWiring } from './gateway-wiring.ts';
+import { createFlowPorts } from './flow-ports.ts';
 
 /** Options of {@link createFlowRunner}. */
 export interface FlowRunnerOptions {
   readonly store: Store;
-  readonly gateway: Pick<GatewayWiring, 'egress' | 'invoker'>;
+  readonly gateway: Pick<GatewayWiring, 'egress' | 'invoker' | 'connectors'>;
   readonly config: Pick<ResolvedConfig, 'runs'>;
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -45,52 +46,15 @@ export function createFlowRunner(options: FlowRunnerOptions): FlowRunner {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const queue = createEmbeddedQueue({ store, clock, logger });
-  const environmentNames = new Map<string, string>();
-
-  async function environmentName(environmentId: string): Promise<string> {
-    const known = environmentNames.get(environmentId);
-    if (known !== undefined) return known;
-    const found = (await store.environments.list()).find((environment) => environment.id === environmentId);
-    if (found === undefined) throw new PlugboardError(`environment ${environmentId} of the flow no longer exists`, { code: 'EnvironmentNotFound' });
-    environmentNames.set(environmentId, found.name);
-    return found.name;
-  }
-
-  async function connectorsFor(flow: RunFlowContext): Promise<ConnectorPort> {
-    const ownerId = flow.ownerId;
-    if (ownerId === null) {
-      const refuse = async (): Promise<never> => {
-        throw new PlugboardError('this flow has no owner, so its connector actions cannot use any connection — create the flow through the API as the user whose connections it uses', { code: 'FlowOwnerMissing' });
-      };
-      return { invokeOperation: refuse, invokeRaw: refuse };
-    }
-    const owner = await store.principals.get(ownerId);
-    const references = resolveConnectionReferences(flow.connectionReferences, flow.parameters);
-    return createConnectorPort({
-      invoker: gateway.invoker,
-      environment: await environmentName(flow.environmentId),
-      // The owner's role where the flow lives (an assignment there, else the default role); an unknown owner gets the least.
-      caller: { principalId: ownerId, role: (await store.environmentRoles.get(flow.environmentId, ownerId))?.role ?? owner?.role ?? 'user' },
-      resolveReference: references.resolve,
-    });
-  }
-
-  /** The port is built (owner and environment looked up) on a run's first connector call, not for every run. */
-  function lazyConnectors(flow: RunFlowContext): ConnectorPort {
-    let port: Promise<ConnectorPort> | undefined;
-    const resolved = (): Promise<ConnectorPort> => (port ??= connectorsFor(flow));
-    return {
-      invokeOperation: async (call) => (await resolved()).invokeOperation(call),
-      invokeRaw: async (call) => (await resolved()).invokeRaw(call),
-    };
-  }
+  // Connector actions act for the flow's owner, through the gateway (built on a run's first connector call).
+  const flowPorts = createFlowPorts(store, gateway);
 
   const runs = createRunLauncher({
     store,
     queue,
     clock,
     http: (request) => gateway.egress.send(request),
-    ports: (flow) => ({ connectors: lazyConnectors(flow) }),
+    ports: (flow) => ({ connectors: flowPorts.connectors(flow) }),
     logger,
     ...(options.observer === undefined ? {} : { observer: options.observer }),
   });

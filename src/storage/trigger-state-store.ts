@@ -6,7 +6,7 @@ import { StorageErrorCode } from './errors.ts';
 import { requireName } from './input-checks.ts';
 import { fromJsonText, toJsonText } from './json-column.ts';
 import type { Database, TriggerStatesTable } from './schema.ts';
-import type { FlowKeyRecord, FlowKeyStore, PutTriggerStateInput, TriggerStateRecord, TriggerStateStore } from './store.ts';
+import type { FlowKeyRecord, FlowKeyStore, TriggerStateRecord, TriggerStateStore } from './store.ts';
 
 /** Creates the trigger state store over a migrated database (or a transaction). */
 export function createTriggerStateStore(db: Kysely<Database>, clock: Clock): TriggerStateStore {

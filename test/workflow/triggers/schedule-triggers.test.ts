@@ -4,7 +4,7 @@
  * after a clock jump, sliding windows caught up one by one, and a check delivered twice (a crash
  * after its commit) firing once.
  */
-import { after, afterEach, beforeEach, describe, test } from 'node:test';
+import { after, afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createManualClock } from '../../../src/core/index.ts';
 import type { ManualClock } from '../../../src/core/index.ts';
