@@ -24,7 +24,7 @@ import { registerRoleRoutes } from './routes/roles.ts';
 import { registerRunLifecycleRoutes } from './routes/run-lifecycle.ts';
 import { registerTriggerRoutes } from './routes/triggers.ts';
 import { withTriggerLifecycle } from './flow-lifecycle.ts';
-import { LOG_SERIALIZERS } from './log-serializers.ts';
+import { LOG_OPTIONS } from './log-serializers.ts';
 import { createFlowService } from '../workflow/index.ts';
 import type { RunLauncher, RunLifecycle, TriggerService } from '../workflow/index.ts';
 import type { PlugboardMetrics } from '../observability/index.ts';
@@ -85,7 +85,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
           logger:
             options.logLevel === false
               ? false
-              : { level: options.logLevel ?? 'info', redact: ['req.headers.authorization'], serializers: LOG_SERIALIZERS, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
+              : { level: options.logLevel ?? 'info', ...LOG_OPTIONS, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
         }),
     bodyLimit: 32 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -123,7 +123,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // With triggers, every flow change reconciles the flow's triggers (schedules, webhook subscriptions).
   const flows = options.triggers === undefined ? flowService : withTriggerLifecycle(flowService, options.triggers);
-  registerRunLifecycleRoutes(app, { store: options.store, ...(options.runLifecycle === undefined ? {} : { runs: options.runLifecycle }) });
+  registerRunLifecycleRoutes(app, { ...(options.runLifecycle === undefined ? {} : { runs: options.runLifecycle }) });
   registerFlowRoutes(app, { flows, ...(options.runs === undefined ? {} : { runs: options.runs }) });
   await app.ready();
   return app;

@@ -8,7 +8,7 @@
  * route looks the token up afresh, and each fresh lookup also refreshes (or drops) the reused one.
  */
 import type { FastifyRequest } from 'fastify';
-import { PlugboardError } from '../core/index.ts';
+import { PlugboardError, UserInputError } from '../core/index.ts';
 import { isRecord } from '../expressions/index.ts';
 import type { Clock } from '../core/index.ts';
 import type { PrincipalRecord, Store } from '../storage/index.ts';
@@ -86,6 +86,8 @@ export function createAuthHook(store: Store, clock: Clock) {
 
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const permission = request.routeOptions.config.permission;
+    // Checked first, public routes included: every route's parameters reach queries.
+    const params = request.is404 ? {} : paramsOf(request);
     if (permission === 'public') return;
     if (permission === 'token-if-sent' && request.headers.authorization === undefined) return;
     // Unknown routes outside /api answer 404 to anyone; under /api only to authenticated callers,
@@ -106,7 +108,7 @@ export function createAuthHook(store: Store, clock: Clock) {
       principal: found.principal,
       permission,
       ...(request.routeOptions.config.resource === undefined ? {} : { resource: request.routeOptions.config.resource }),
-      params: paramsOf(request),
+      params,
       reuse,
     });
     request.access = decision;
@@ -114,8 +116,21 @@ export function createAuthHook(store: Store, clock: Clock) {
   };
 }
 
-/** The route parameters as a plain record (Fastify has parsed them before onRequest hooks run). */
+/**
+ * The route parameters as a plain record (Fastify has parsed them before onRequest hooks run).
+ * A parameter holding NUL (`%00`) is refused: no name or id contains one, and PostgreSQL refuses
+ * text holding it (22021), so it would otherwise end as a 500 in the first query.
+ */
 function paramsOf(request: FastifyRequest): Readonly<Record<string, unknown>> {
   const params: unknown = request.params;
-  return isRecord(params) ? params : {};
+  if (!isRecord(params)) return {};
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      throw new UserInputError(`path parameter "${name}" holds a NUL character (%00), which no name or id contains — remove it from the URL`, {
+        code: 'RequestInvalid',
+        details: { parameter: name },
+      });
+    }
+  }
+  return params;
 }

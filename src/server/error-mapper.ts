@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isPlugboardError } from '../core/index.ts';
 import type { ErrorKind } from '../core/index.ts';
+import { CallRefusedError } from '../workflow/index.ts';
 
 const STATUS: Readonly<Record<ErrorKind, number>> = {
   user: 400,
@@ -26,8 +27,6 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   UpstreamError: 502,
   // The server was started without the durable run engine: the route exists but cannot start runs.
   RunLauncherUnavailable: 501,
-  // A callback URL called with a method its Request trigger does not accept.
-  TriggerMethodNotAllowed: 405,
   // A flow's Response action did not answer a callback call in time.
   TriggerResponseTimedOut: 504,
 };
@@ -45,10 +44,13 @@ function isFastifyError(error: unknown): error is FastifyError {
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (isPlugboardError(error)) {
     const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
-    if (error.kind === 'unauthorized') void reply.header('www-authenticate', 'Bearer');
+    // Only a missing or bad API token asks for a bearer token; a signed callback URL takes none.
+    if (error.code === 'Unauthorized') void reply.header('www-authenticate', 'Bearer');
     const retryAfter = error.details?.['retryAfterSeconds'];
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
-    return reply.status(STATUS_BY_CODE[error.code] ?? STATUS[error.kind]).send(body);
+    // A refused callback call names its own status (405 wrong method, 401 bad signature …).
+    const status = error instanceof CallRefusedError ? error.statusCode : (STATUS_BY_CODE[error.code] ?? STATUS[error.kind]);
+    return reply.status(status).send(body);
   }
   if (isFastifyError(error) && error.validation !== undefined) {
     const where = error.validationContext ?? 'request';

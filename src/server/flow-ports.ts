@@ -8,6 +8,7 @@ import type { ConnectorDefinition } from '../connectors/index.ts';
 import type { Store } from '../storage/index.ts';
 import { createConnectorPort, resolveConnectionReferences } from '../workflow/index.ts';
 import type { ConnectorPort } from '../workflow/index.ts';
+import { createEnvironmentNames } from './environment-names.ts';
 import type { GatewayWiring } from './gateway-wiring.ts';
 
 /** The flow a port acts for. */
@@ -21,16 +22,7 @@ export interface FlowPortsContext {
 
 /** Builds connector ports for flows. */
 export function createFlowPorts(store: Store, gateway: Pick<GatewayWiring, 'invoker' | 'connectors'>) {
-  const environmentNames = new Map<string, string>();
-
-  async function environmentName(environmentId: string): Promise<string> {
-    const known = environmentNames.get(environmentId);
-    if (known !== undefined) return known;
-    const found = (await store.environments.list()).find((environment) => environment.id === environmentId);
-    if (found === undefined) throw new PlugboardError(`environment ${environmentId} of the flow no longer exists`, { code: 'EnvironmentNotFound' });
-    environmentNames.set(environmentId, found.name);
-    return found.name;
-  }
+  const environmentName = createEnvironmentNames(store);
 
   async function connectorsNow(flow: FlowPortsContext): Promise<ConnectorPort> {
     const ownerId = flow.ownerId;

@@ -14,7 +14,7 @@ import type { Catalog } from '../catalog/index.ts';
 import type { ConnectorDefinition } from '../connectors/index.ts';
 import { createOAuthService, createOAuthStorage, effectiveParameters, OAUTH_TOKENS_KEY } from '../connections/index.ts';
 import type { ConnectionService, ConnectionTester, OAuthAppStorage, OAuthConnectionSource, OAuthService, ResolvedConnection } from '../connections/index.ts';
-import { NotFoundError, systemClock } from '../core/index.ts';
+import { systemClock } from '../core/index.ts';
 import type { Clock, Logger } from '../core/index.ts';
 import { compilePolicies, createCustomCodeResolver, createEgressClient, createInvoker, createRateLimiter, isUpstreamError } from '../gateway/index.ts';
 import type { Caller, ConnectionAccess, ConnectorLookup, EgressClient, InvokeResult, Invoker, ResolvedConnector, UsableConnection } from '../gateway/index.ts';
@@ -23,6 +23,7 @@ import type { Secrets } from '../secrets/index.ts';
 import type { Store } from '../storage/index.ts';
 import type { ResolvedConfig } from './config/config.ts';
 import { egressFetch } from './egress-fetch.ts';
+import { createEnvironmentNames } from './environment-names.ts';
 
 /** The gateway parts the routes use. */
 export interface GatewayWiring {
@@ -203,11 +204,7 @@ export function createGatewayWiring(options: GatewayWiringOptions): GatewayWirin
     },
   };
 
-  async function environmentName(environmentId: string): Promise<string> {
-    const found = (await store.environments.list()).find((environment) => environment.id === environmentId);
-    if (found === undefined) throw new NotFoundError(`environment ${environmentId} does not exist`, { code: 'EnvironmentNotFound' });
-    return found.name;
-  }
+  const environmentName = createEnvironmentNames(store);
 
   function usesOAuth(definition: ConnectorDefinition, connectorName: string, parameterSet: string | null): boolean {
     const { parameters } = effectiveParameters(definition.connection, { connectorName, parameterSet });

@@ -34,3 +34,9 @@ export const LOG_SERIALIZERS = {
     };
   },
 };
+
+/**
+ * The pino options every Plugboard logger uses (`plugboard start`'s and `createApp`'s own): the
+ * Authorization header redacted, request lines through {@link LOG_SERIALIZERS}.
+ */
+export const LOG_OPTIONS: { readonly redact: string[]; readonly serializers: typeof LOG_SERIALIZERS } = Object.freeze({ redact: ['req.headers.authorization'], serializers: LOG_SERIALIZERS });

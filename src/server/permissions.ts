@@ -10,7 +10,8 @@
  *   the flow and see the runs they started. A role caps it: a `user` never edits, even as owner
  *   or co-owner. A flow the caller has no access to is "not found", whether it exists or not.
  *
- * Routes do no role checks of their own; lists are filtered by the decision this returns.
+ * Routes do no role checks of their own; lists are filtered by the decision this returns
+ * (`flowsVisibleTo`, `runsStartedBy`).
  */
 import { NotFoundError, PlugboardError } from '../core/index.ts';
 import type { Clock } from '../core/index.ts';
@@ -64,12 +65,22 @@ export type RouteResource =
 /** How much of a flow a caller may do: start it (and see own runs), edit it, or everything (admins). */
 export type FlowAccessLevel = 'run' | 'edit' | 'admin';
 
-/** What {@link Authorizer.authorize} decided for a request it allowed. */
+/**
+ * What {@link Authorizer.authorize} decided for a request it allowed. Routes that list filter with
+ * it (and only with it), so what a caller sees is decided here too.
+ */
 export interface AccessDecision {
   /** The caller's role where the route acts. */
   readonly role: PrincipalRole;
   /** The caller's access to the flow the route acts on, when it acts on one. */
   readonly flow?: { readonly id: string; readonly level: FlowAccessLevel };
+  /** The flows of the environment the caller may list: those this principal owns or is a member of; null: every flow (an admin there). */
+  readonly flowsVisibleTo: string | null;
+  /**
+   * The runs of the flow the caller may list: only those this principal started (run access);
+   * null: every run (edit access). Absent when the route acts on no flow.
+   */
+  readonly runsStartedBy?: string | null;
 }
 
 /** Input of {@link Authorizer.authorize}. */
@@ -131,7 +142,7 @@ function forbidden(message: string, code = 'Forbidden'): PlugboardError {
   return new PlugboardError(message, { code, kind: 'forbidden' });
 }
 
-/** Creates the authorizer over the store (it reads environments, role assignments, flows, members and runs). */
+/** Creates the authorizer over the store (it reads environments, role assignments, flows, members and run summaries). */
 export function createAuthorizer(store: Store, clock: Clock): Authorizer {
   const recentRoles = new Map<string, { readonly at: number; readonly role: PrincipalRole | undefined }>();
   // A connection never moves to another environment.
@@ -184,6 +195,7 @@ export function createAuthorizer(store: Store, clock: Clock): Authorizer {
         environmentId = typeof connectionId === 'string' ? await environmentOfConnection(connectionId) : undefined;
       }
       const role = environmentId === undefined ? principal.role : ((await assignedRole(environmentId, principal.id, request.reuse === true)) ?? principal.role);
+      const flowsVisibleTo = role === 'admin' ? null : principal.id;
       const where = environmentName === undefined ? '' : ` in environment "${environmentName}"`;
       if (!roleHasPermission(role, permission)) {
         throw forbidden(`your role${where} (${role}) may not do this — it needs ${permission}; an admin can assign roles with PUT /api/environments/{env}/roles/{principalId}`);
@@ -195,7 +207,7 @@ export function createAuthorizer(store: Store, clock: Clock): Authorizer {
         if (FLOW_ONLY.has(permission) || (FLOW_PERMISSIONS.has(permission) && addressesMore)) {
           throw forbidden(`this route declares ${permission} but not the flow it acts on (config.resource) — the server is misconfigured, so nobody may call it`, 'RouteMisconfigured');
         }
-        return { role };
+        return { role, flowsVisibleTo };
       }
 
       const flowParam = resource.kind === 'flow' ? resource.param : resource.flowParam;
@@ -213,7 +225,7 @@ export function createAuthorizer(store: Store, clock: Clock): Authorizer {
       }
       if (resource.kind === 'run') {
         const runId = params[resource.param];
-        const run = typeof runId === 'string' ? await store.runs.get(runId) : undefined;
+        const run = typeof runId === 'string' ? await store.runs.getSummary(runId) : undefined;
         // Run access sees only the runs one started; any other run is "not found" as if it did not exist.
         if (run === undefined || run.flowId !== flow.id || (level === 'run' && run.startedBy !== principal.id)) {
           throw new NotFoundError(`run ${String(runId)} of flow ${flow.id} ("${flow.name}") does not exist — list its runs with GET /api/environments/${environmentName}/flows/${flow.id}/runs`, {
@@ -222,7 +234,7 @@ export function createAuthorizer(store: Store, clock: Clock): Authorizer {
           });
         }
       }
-      return { role, flow: { id: flow.id, level } };
+      return { role, flow: { id: flow.id, level }, flowsVisibleTo, runsStartedBy: level === 'run' ? principal.id : null };
     },
   };
 

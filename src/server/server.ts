@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { createCatalog } from '../catalog/index.ts';
 import { createConnectionService } from '../connections/index.ts';
-import { systemClock } from '../core/index.ts';
+import { errorMessage, silentLogger, systemClock } from '../core/index.ts';
+import type { Logger } from '../core/index.ts';
 import { createPinoLogger, createPlugboardMetrics } from '../observability/index.ts';
 import { openSecrets } from '../secrets/index.ts';
 import { openStore } from '../storage/index.ts';
@@ -20,9 +21,8 @@ import { catalogConnectorLookup } from './routes/connections.ts';
 import { createGatewayWiring } from './gateway-wiring.ts';
 import { createFlowRunner } from './flow-runner.ts';
 import { createTriggerWiring } from './trigger-wiring.ts';
-import { LOG_SERIALIZERS } from './log-serializers.ts';
+import { LOG_OPTIONS } from './log-serializers.ts';
 import { RUNS_QUEUE, TRIGGERS_QUEUE } from '../workflow/index.ts';
-
 
 /** The repository's built-in connectors. */
 export const BUILTIN_CONNECTORS_DIR = join(import.meta.dirname, '..', '..', 'connectors');
@@ -39,6 +39,9 @@ export interface RunningServer {
 /** Starts the server on the configured host and port. */
 export async function startServer(config: ResolvedConfig): Promise<RunningServer> {
   const store = await openStore(config.store);
+  // What has started so far, last started first: a failed start closes it again, even after the port opened.
+  const started: Array<{ readonly what: string; readonly close: () => Promise<void> }> = [];
+  let logger: Logger = silentLogger;
   try {
     // Before anything else: a wrong master key must stop the start (key check value), not the first request.
     const secrets = await openSecrets({ config: config.masterKey, keys: store.secretKeys });
@@ -47,14 +50,17 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
     await catalog.syncBuiltins();
     const connections = createConnectionService({ store, secrets, connectors: catalogConnectorLookup(catalog) });
     // One pino logger for HTTP, gateway and runs: JSON lines; run and action lines carry their ids (observability's bindLogger).
-    const log = pino({ level: config.logLevel, redact: ['req.headers.authorization'], serializers: LOG_SERIALIZERS });
-    const logger = createPinoLogger(log);
+    const log = pino({ level: config.logLevel, ...LOG_OPTIONS });
+    logger = createPinoLogger(log);
     const metrics = createPlugboardMetrics({ queues: [RUNS_QUEUE, TRIGGERS_QUEUE], queueDepth: (queue) => store.jobs.countLive(queue), logger });
     const gateway = createGatewayWiring({ store, catalog, connections, secrets, config, logger, calls: metrics });
+    started.unshift({ what: 'the gateway', close: () => gateway.close() });
     const runner = createFlowRunner({ store, gateway, config, logger, observer: metrics });
+    started.unshift({ what: 'the run workers', close: () => runner.stop() });
     // Callback URLs start with the public URL; with port 0 (tests) it is known once listening.
     let publicUrl = config.publicUrl;
     const triggerWiring = createTriggerWiring({ store, secrets, queue: runner.queue, gateway, publicUrl: () => publicUrl, logger, observer: metrics });
+    started.unshift({ what: 'the trigger worker', close: () => triggerWiring.stop() });
     const app = await createApp({
       store,
       catalog,
@@ -67,6 +73,7 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
       logger: log,
       ...(config.metrics.access === 'off' ? {} : { metrics, metricsAccess: config.metrics.access }),
     });
+    started.unshift({ what: 'the HTTP server', close: () => app.close() });
     const address = await app.listen({ port: config.port, host: config.host });
     // Runs start once the server listens; unfinished runs of a process that died resume here too.
     if (config.port === 0) publicUrl = address;
@@ -93,7 +100,14 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
       },
     };
   } catch (error) {
-    await store.close();
+    // E.g. a worker refusing its options after listen: the port must not stay open on a closed store.
+    for (const { what, close } of [...started, { what: 'the store', close: () => store.close() }]) {
+      try {
+        await close();
+      } catch (closeError) {
+        logger.warn(`could not close ${what} after a failed start`, { error: errorMessage(closeError) });
+      }
+    }
     throw error;
   }
 }

@@ -62,7 +62,7 @@ export function createTriggerWiring(options: TriggerWiringOptions): TriggerWirin
     publicUrl: options.publicUrl,
     logger,
     ...(options.observer === undefined ? {} : { observer: options.observer }),
-    ...(options.gateway === undefined ? {} : { ports: createTriggerPorts(options.store, options.gateway, clock, (flow, trigger) => triggers.callbackUrl(flow, trigger)) }),
+    ...(options.gateway === undefined ? {} : { ports: createTriggerPorts(options.store, options.gateway, clock) }),
   });
   let worker: JobWorker | undefined;
   return {
@@ -83,12 +83,7 @@ export function createTriggerWiring(options: TriggerWiringOptions): TriggerWirin
 }
 
 /** The trigger kinds' ports over the gateway, acting for each flow's owner. */
-export function createTriggerPorts(
-  store: Store,
-  gateway: Pick<GatewayWiring, 'invoker' | 'connectors' | 'egress'>,
-  clock: Clock,
-  callbackUrl: (flow: FlowRecord, triggerName: string) => Promise<{ readonly value: string }>,
-): TriggerPorts {
+export function createTriggerPorts(store: Store, gateway: Pick<GatewayWiring, 'invoker' | 'connectors' | 'egress'>, clock: Clock): TriggerPorts {
   const flowPorts = createFlowPorts(store, gateway);
   const evaluateValue = createValueEvaluator({ evaluator: createWorkflowEvaluator({ clock }) });
   const http: HttpPort = (request) => gateway.egress.send(request);
@@ -132,15 +127,18 @@ export function createTriggerPorts(
       return subscribeWebhook({ ...webhookPorts(flow, version, loaded), trigger, callbackUrl: url });
     },
 
-    async unsubscribe({ flowId, triggerName, subscription }) {
+    async unsubscribe({ flowId, triggerName, subscription, version: subscribedWith, callbackUrl }) {
       const flow = await store.flows.get(flowId);
-      const version = flow === undefined ? undefined : await store.flows.getVersion(flow.id, flow.currentVersion);
-      if (flow === undefined || version === undefined) {
+      // The version that subscribed knows the connections and parameters the subscription was made with.
+      const version =
+        flow === undefined
+          ? undefined
+          : ((subscribedWith === null ? undefined : await store.flows.getVersion(flow.id, subscribedWith)) ?? (await store.flows.getVersion(flow.id, flow.currentVersion)));
+      if (flow === undefined || version === undefined || callbackUrl === undefined) {
         throw new PlugboardError(`flow ${flowId} is gone, so its subscription for trigger '${triggerName}' cannot be removed with its connections — remove it at the service`, { code: 'UnsubscribeImpossible', kind: 'conflict' });
       }
       const loaded = loadWorkflowDefinition(version.definition, { connectionReferences: version.connectionReferences });
-      const url = await callbackUrl(flow, triggerName);
-      await unsubscribeWebhook({ ...webhookPorts(flow, version, loaded), callbackUrl: url.value }, readSubscription(subscription));
+      await unsubscribeWebhook({ ...webhookPorts(flow, version, loaded), callbackUrl }, readSubscription(subscription));
     },
 
     async notification({ flow, version, loaded, trigger, call, subscription }) {

@@ -15,7 +15,7 @@ export type StoreConfig =
       /**
        * `normal` (default): a commit survives a crash of the process, not necessarily a power cut
        * (WAL synced at checkpoints); `full`: every commit is synced to disk before it returns
-       * (~1 ms more per commit on a typical disk). docs/adr/0003-sqlite-synchronous.md.
+       * (~1 ms more per commit on a typical disk). docs/adr/0003-sqlite-synchronous-normal.md.
        */
       readonly synchronous?: SqliteSynchronous;
     }

@@ -244,6 +244,11 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
       return toRun(row, blobs);
     },
 
+    async getSummary(id) {
+      const row = await db.selectFrom('runs').select(SUMMARY_COLUMNS).where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : toSummary(row);
+    },
+
     async listForFlow(flowId, listOptions = {}) {
       const limit = pageLimit(listOptions.limit ?? DEFAULT_PAGE);
       const after = listOptions.after;

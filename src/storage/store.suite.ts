@@ -923,6 +923,9 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
         assert.equal(run.clientTrackingId, 'track-1');
         assert.equal(run.endedAt, null);
         assert.deepEqual(await store.runs.get(run.id), run);
+        const { triggerOutputs: _outputs, outputs: _runOutputs, ...summary } = run;
+        assert.deepEqual(await store.runs.getSummary(run.id), summary, 'the summary is the run without its large values');
+        assert.equal(await store.runs.getSummary(newId()), undefined);
         const waiting = await store.runs.create({ flowId: flow.id, flowVersion: 1, status: 'Waiting' });
         assert.equal(waiting.status, 'Waiting');
         assert.equal(waiting.triggerOutputs, null);
@@ -1101,6 +1104,7 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
         assert.equal(recorded.startedBy, bob.id);
         assert.equal((await store.runs.recordStarter(unattributed.id, ann.id)).startedBy, bob.id, 'a recorded starter is kept');
         assert.equal((await store.runs.get(unattributed.id))?.startedBy, bob.id);
+        assert.equal((await store.runs.getSummary(unattributed.id))?.startedBy, bob.id);
         await assert.rejects(store.runs.recordStarter(newId(), ann.id), (error: unknown) => error instanceof NotFoundError && error.code === 'RunNotFound');
         await assert.rejects(store.runs.recordStarter(unattributed.id, newId()), (error: unknown) => error instanceof NotFoundError && error.code === 'PrincipalNotFound');
         await assert.rejects(store.runs.create({ flowId: flow.id, flowVersion: 1, startedBy: newId() }), (error: unknown) => error instanceof NotFoundError && error.code === 'PrincipalNotFound');

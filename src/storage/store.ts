@@ -759,6 +759,8 @@ export interface RunStore {
   create(input: CreateRunInput): Promise<RunRecord>;
   /** The run with this id, trigger outputs and outputs included, if any. */
   get(id: string): Promise<RunRecord | undefined>;
+  /** The run with this id without its trigger outputs and outputs (no blob is read), if any: for checks that need only who started it and where. */
+  getSummary(id: string): Promise<RunSummary | undefined>;
   /** A flow's runs, newest first (by start time, then id). */
   listForFlow(flowId: string, options?: RunListOptions): Promise<readonly RunSummary[]>;
   /**

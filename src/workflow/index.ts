@@ -73,12 +73,11 @@ export type { ConnectorAnswer, ConnectorOperationCall, ConnectorPort, ConnectorR
 export { ConnectorPortErrorCode, createConnectorPort, operationArguments, resolveConnectionReferences } from './connectors/index.ts';
 export type { ConnectionReferenceTable, ConnectorPortOptions, ResolvedConnectionReference } from './connectors/index.ts';
 // The run engine (engine/): runs journaled in the store, in-process or durably through the JobQueue.
-export { FOREACH_CONCURRENCY, UNTIL_DEFAULTS, RunEngine } from './engine/run-engine.ts';
-export type { RunActionResult, RunEngineOptions } from './engine/run-engine.ts';
+export type { RunActionResult } from './engine/run-engine.ts';
 export { runWorkflow } from './engine/run-workflow.ts';
 export type { RunFlowTarget, RunResult, RunWorkflowOptions } from './engine/run-workflow.ts';
 export type { ResubmitOptions, RunLauncher, RunLifecycle, RunReply, StartRunInput } from './engine/run-launcher-types.ts';
-export { DEFAULT_CANCEL_CHECK_MS, DEFAULT_INLINE_WAIT_MS, RUN_CANCELLED_CODE, RUNS_QUEUE, createRunLauncher } from './engine/run-launcher.ts';
+export { RUNS_QUEUE, createRunLauncher } from './engine/run-launcher.ts';
 export type { DurableRuns, ExecuteOptions, ExecutionOutcome, RunFlowContext, RunLauncherOptions, RunWorkerOptions } from './engine/run-launcher.ts';
 export { DEFAULT_RUN_RETENTION_DAYS, MAINTENANCE_QUEUE, MAX_RUN_RETENTION_DAYS, createRunRetention } from './engine/run-retention.ts';
 export type { RetentionOutcome, RunRetention, RunRetentionOptions } from './engine/run-retention.ts';

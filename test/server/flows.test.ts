@@ -16,7 +16,7 @@ import type { JobQueue, JobWorker } from '../../src/queue/index.ts';
 import { generateMasterKey, openSecrets } from '../../src/secrets/index.ts';
 import { BUILTIN_CONNECTORS_DIR, catalogConnectorLookup, createApp, generateToken, hashToken } from '../../src/server/index.ts';
 import { openStore } from '../../src/storage/index.ts';
-import type { PrincipalRecord, Store } from '../../src/storage/index.ts';
+import type { PrincipalRecord } from '../../src/storage/index.ts';
 import { createRunLauncher } from '../../src/workflow/index.ts';
 
 const RUN_FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workflows', 'runs');

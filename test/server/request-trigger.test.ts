@@ -155,8 +155,19 @@ describe('Request trigger callback URLs', () => {
       assert.equal(res.status, 401, `${candidate.search}: ${res.text}`);
       assert.equal(res.body.error.code, 'CallbackSignatureInvalid');
       assert.equal(res.headers.get('x-ms-workflow-run-id'), null);
+      assert.equal(res.headers.get('www-authenticate'), null, 'a signed URL takes no bearer token, so the answer asks for none');
     }
     assert.equal(await runCount(), before, 'a refused call must not start a run');
+  });
+
+  test('a body that is not JSON is not read before the signature: a forged call answers 401, not 400', async () => {
+    const before = await runCount();
+    const forged = new URL(orderUrl('c-1'));
+    forged.searchParams.set('sig', signCallback(Buffer.alloc(32, 7), flowId, 'manual'));
+    const res = await server.raw(forged.toString(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"item":' });
+    assert.equal(res.status, 401, res.text);
+    assert.equal(res.body.error.code, 'CallbackSignatureInvalid');
+    assert.equal(await runCount(), before);
   });
 
   test('the signature of one flow does not open another flow or trigger', async () => {
@@ -185,6 +196,7 @@ describe('Request trigger callback URLs', () => {
     const wrongMethod = await server.raw(orderUrl('c-1'), { method: 'GET' });
     assert.equal(wrongMethod.status, 405, wrongMethod.text);
     assert.equal(wrongMethod.body.error.code, 'TriggerMethodNotAllowed');
+    assert.equal(wrongMethod.headers.get('www-authenticate'), null);
     const wrongPath = await server.raw(url.value.replace('customers/{customerId}/orders', 'customers/c-1/invoices'), json({ item: 'tea', quantity: 1 }));
     assert.equal(wrongPath.status, 404, wrongPath.text);
     assert.equal(wrongPath.body.error.code, 'TriggerPathNotFound');

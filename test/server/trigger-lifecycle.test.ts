@@ -169,6 +169,75 @@ describe('webhook triggers in the server', () => {
       refuse = false;
     }
   });
+
+  test('regenerating the access key moves the subscription to a URL under the new key; the old URL is refused', async () => {
+    const created = await api(server, 'POST', FLOWS, { name: 'rotated-hook', definition: definition() });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id;
+    const seen = hooks.requests.length;
+    const subscribes = () => hooks.requests.filter((r) => r.method === 'POST');
+    const old = subscribes().at(-1);
+    assert.ok(old !== undefined);
+    const oldCallback: string = old.body.callback;
+    const oldHook = `/hooks/h${subscriptions}`;
+    assert.ok(oldCallback.includes(`/workflows/${id}/`), oldCallback);
+
+    const regenerated = await api(server, 'POST', `${FLOWS}/${id}/regenerateAccessKey`);
+    assert.equal(regenerated.status, 204, regenerated.text);
+    const since = hooks.requests.slice(seen);
+    assert.deepEqual(since.filter((r) => r.method === 'DELETE').map((r) => r.path), [oldHook], 'the old subscription is removed');
+    const renewed = since.filter((r) => r.method === 'POST');
+    assert.equal(renewed.length, 1, 'the trigger subscribes again');
+    const newCallback: string = renewed[0]?.body.callback;
+    assert.notEqual(newCallback, oldCallback);
+    const triggers = await api(server, 'GET', `${FLOWS}/${id}/triggers`);
+    assert.equal(triggers.body.value[0].state, 'active');
+    assert.equal(triggers.body.value[0].lastStatus, 'Subscribed');
+
+    const delivered = await fetch(newCallback, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ order: { id: 'o-2' } }) });
+    assert.equal(delivered.status, 202, await delivered.text());
+    const refused = await fetch(oldCallback, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ order: { id: 'o-3' } }) });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('www-authenticate'), null, 'a signed URL asks for no bearer token');
+  });
+
+  test('a changed flow unsubscribes with the parameters of the version that subscribed', async () => {
+    const withBase = (base: string) => {
+      const plain = definition();
+      return {
+        ...plain,
+        parameters: { hookBase: { type: 'String', defaultValue: base } },
+        triggers: { hook: { ...plain.triggers.hook, inputs: { ...plain.triggers.hook.inputs, unsubscribe: { method: 'DELETE', uri: "@{parameters('hookBase')}/@{action()?['outputs']?['body']?['id']}" } } } },
+      };
+    };
+    const created = await api(server, 'POST', FLOWS, { name: 'moving-hook', definition: withBase(`${hooks.origin}/hooks`) });
+    assert.equal(created.status, 201, created.text);
+    const firstHook = `/hooks/h${subscriptions}`;
+    const seen = hooks.requests.length;
+    // Version 2 points unsubscribing elsewhere; the subscription version 1 made is still removed where version 1 said.
+    const updated = await api(server, 'PATCH', `${FLOWS}/${created.body.id}`, { definition: withBase(`${hooks.origin}/moved`) });
+    assert.equal(updated.status, 200, updated.text);
+    const since = hooks.requests.slice(seen);
+    assert.deepEqual(since.filter((r) => r.method === 'DELETE').map((r) => r.path), [firstHook]);
+    assert.equal(since.filter((r) => r.method === 'POST').length, 1, 'version 2 subscribes');
+    await api(server, 'DELETE', `${FLOWS}/${created.body.id}`);
+    assert.deepEqual(hooks.requests.slice(seen).filter((r) => r.method === 'DELETE').map((r) => r.path), [firstHook, `/moved/h${subscriptions}`]);
+  });
+
+  test('a trigger type no webhook module handles (ApiConnectionNotification) neither subscribes nor disables its flow', async () => {
+    const seen = hooks.requests.length;
+    const created = await api(server, 'POST', FLOWS, {
+      name: 'notified',
+      definition: { triggers: { note: { type: 'ApiConnectionNotification', inputs: { path: '/subscriptions' } } }, actions: {} },
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(hooks.requests.length, seen);
+    const flow = await api(server, 'GET', `${FLOWS}/${created.body.id}`);
+    assert.equal(flow.body.state, 'enabled');
+    const triggers = await api(server, 'GET', `${FLOWS}/${created.body.id}/triggers`);
+    assert.equal(triggers.body.value[0].kind, 'other');
+    assert.notEqual(triggers.body.value[0].lastStatus, 'Failed');
+  });
 });
 
 describe('an Http polling trigger across a restart', () => {

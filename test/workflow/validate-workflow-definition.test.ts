@@ -227,6 +227,40 @@ describe('variables', () => {
     assert.match(issues.find((i) => i.path.includes('Self'))?.message ?? '', /its own initial value/);
   });
 
+  test('an InitializeVariable with several variables declares each; its entries are checked at their own index', () => {
+    const several = {
+      type: 'InitializeVariable',
+      inputs: {
+        variables: [
+          { name: 'count', type: 'Integer', value: 0 },
+          { name: 'label', type: 'String' },
+          { name: 'broken', type: 'Number' },
+          { type: 'String' },
+          { name: 'COUNT', type: 'Integer' },
+        ],
+      },
+      runAfter: {},
+    };
+    const issues = issuesOf(
+      withActions({
+        Init: several,
+        Use: { type: 'SetVariable', inputs: { name: 'label', value: "@{variables('count')}" }, runAfter: { Init: ['Succeeded'] } },
+        Bump: { type: 'IncrementVariable', inputs: { name: 'broken' }, runAfter: { Use: ['Succeeded'] } },
+      }),
+    );
+    assert.deepEqual(codesAndPaths(issues), [
+      'variable-type-unknown /actions/Init/inputs/variables/2/type',
+      'variable-initialize-invalid /actions/Init/inputs/variables/3/name',
+      'variable-duplicate /actions/Init/inputs/variables/4/name',
+    ]);
+    assert.match(onlyIssue(issues, 'variable-duplicate').message, /`COUNT` is already initialised by `Init` \(earlier in the same list\)/);
+  });
+
+  test('an empty variables list is an error', () => {
+    const issues = issuesOf(withActions({ Init: { type: 'InitializeVariable', inputs: { variables: [] }, runAfter: {} } }));
+    assert.deepEqual(codesAndPaths(issues), ['variable-initialize-invalid /actions/Init/inputs/variables']);
+  });
+
   test('SetVariable without a value and an unknown variable type are errors', () => {
     const issues = issuesOf(withActions({ Init: { type: 'InitializeVariable', inputs: { variables: [{ name: 'x', type: 'Number' }] }, runAfter: {} }, Set: { type: 'SetVariable', inputs: { name: 'x' }, runAfter: { Init: ['Succeeded'] } } }));
     assert.deepEqual(codesAndPaths(issues), ['variable-type-unknown /actions/Init/inputs/variables/0/type', 'variable-value-missing /actions/Set/inputs']);

@@ -10,6 +10,7 @@ import { masterKeyConfigFromEnv } from '../../secrets/index.ts';
 import type { MasterKeyConfig } from '../../secrets/index.ts';
 import { storeConfigFromEnv } from '../../storage/index.ts';
 import type { StoreConfig } from '../../storage/index.ts';
+import { MAX_RUN_RETENTION_DAYS } from '../../workflow/index.ts';
 
 /** Resolved, frozen process configuration. */
 export interface ResolvedConfig {
@@ -76,10 +77,10 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PLUGBOARD_EGRESS_MAX_RESPONSE_MB', doc: 'Largest response body an outbound call may return.', default: '100' },
   { env: 'PLUGBOARD_RATE_LIMIT_CALLS', doc: 'Calls one connection may make per window; more are answered 429 with Retry-After.', default: '100' },
   { env: 'PLUGBOARD_RATE_LIMIT_WINDOW_SECONDS', doc: 'Length of the rate-limit window.', default: '60' },
-  { env: 'PLUGBOARD_RUN_WORKERS', doc: 'Flow runs this process executes at once (a parent flow waiting for a child flow holds one).', default: '20' },
+  { env: 'PLUGBOARD_RUN_WORKERS', doc: 'Flow runs this process executes at once (a parent flow waiting for a child flow holds one); a whole number from 1 to 1000.', default: '20' },
   {
     env: 'PLUGBOARD_RUN_LOCK_SECONDS',
-    doc: 'How long a run stays claimed by a process without a heartbeat: when a process dies, its unfinished runs resume in another (or after a restart) this much later.',
+    doc: 'How long a run stays claimed by a process without a heartbeat: when a process dies, its unfinished runs resume in another (or after a restart) this much later; from 1 to 86400 (a day).',
     default: '30',
   },
   {
@@ -165,20 +166,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
     rateLimit: Object.freeze({ calls: positiveNumber(env, 'PLUGBOARD_RATE_LIMIT_CALLS'), windowMs: positiveNumber(env, 'PLUGBOARD_RATE_LIMIT_WINDOW_SECONDS') * 1000 }),
     publicUrl,
     runs: Object.freeze({
-      workers: Math.max(1, Math.floor(positiveNumber(env, 'PLUGBOARD_RUN_WORKERS'))),
-      lockMs: positiveNumber(env, 'PLUGBOARD_RUN_LOCK_SECONDS') * 1000,
-      retentionDays: wholeDays(env, 'PLUGBOARD_RUN_RETENTION_DAYS'),
+      // The job queue refuses more than 1000 handlers at once and locks outside 10 ms–1 day: checked here, naming the variable, before anything starts.
+      workers: boundedNumber(env, { name: 'PLUGBOARD_RUN_WORKERS', min: 1, max: 1000, whole: true, unit: 'runs at once' }),
+      lockMs: Math.round(boundedNumber(env, { name: 'PLUGBOARD_RUN_LOCK_SECONDS', min: 1, max: 86_400, whole: false, unit: 'seconds' }) * 1000),
+      retentionDays: boundedNumber(env, { name: 'PLUGBOARD_RUN_RETENTION_DAYS', min: 1, max: MAX_RUN_RETENTION_DAYS, whole: true, unit: 'days' }),
     }),
     metrics: Object.freeze({ access: metricsAccess }),
   });
 }
 
-/** A whole number of days from 1 to 36,500. */
-function wholeDays(env: Readonly<Record<string, string | undefined>>, name: string): number {
+/** A number (a whole one when `whole`) from `min` to `max`; the message names the variable and the range. */
+function boundedNumber(env: Readonly<Record<string, string | undefined>>, bounds: { readonly name: string; readonly min: number; readonly max: number; readonly whole: boolean; readonly unit: string }): number {
+  const { name, min, max, whole, unit } = bounds;
   const text = read(env, setting(name));
   const value = Number(text);
-  if (text === undefined || !Number.isSafeInteger(value) || value < 1 || value > 36_500) {
-    throw new UserInputError(`${name} is "${text ?? ''}" — give a whole number of days from 1 to 36500`, { code: 'ConfigInvalid' });
+  if (text === undefined || text.trim() === '' || !Number.isFinite(value) || (whole && !Number.isSafeInteger(value)) || value < min || value > max) {
+    throw new UserInputError(`${name} is "${text ?? ''}" — give ${whole ? 'a whole number' : 'a number'} of ${unit} from ${min} to ${max}`, { code: 'ConfigInvalid' });
   }
   return value;
 }

@@ -6,8 +6,9 @@
  * fields it may send.
  *
  * Each route declares its permission and the flow or run it acts on; `permissions.ts` decides
- * (a flow the caller may not see is "not found"). Listings are filtered with that decision: the
- * flows one owns or is a member of (admins: all), the runs one started (run-only access).
+ * (a flow the caller may not see is "not found"). Listings are filtered with that decision
+ * (`flowsVisibleTo`: the flows one owns or is a member of, admins all; `runsStartedBy`: the runs
+ * one started, with run-only access); without a decision they fail closed (403 `RouteMisconfigured`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
@@ -18,7 +19,7 @@ import { isRecord } from '../../expressions/index.ts';
 import type { PrincipalRecord } from '../../storage/index.ts';
 import { RUN_PAGE_LIMITS } from '../../workflow/index.ts';
 import type { ConnectionUseCheck, FlowEditor, FlowService, RunLauncher } from '../../workflow/index.ts';
-import type { RouteResource } from '../permissions.ts';
+import type { AccessDecision, RouteResource } from '../permissions.ts';
 import { sendActionResponse } from './action-response.ts';
 
 /** How long `POST …/run?wait=true` waits for the run's Response (or its end) before answering 202. */
@@ -161,6 +162,17 @@ function callerOf(request: FastifyRequest): PrincipalRecord {
   return request.principal;
 }
 
+/**
+ * What `permissions.ts` decided for the request. Without a decision a listing cannot be filtered,
+ * so it fails closed: nothing is listed.
+ */
+function accessOf(request: FastifyRequest): AccessDecision {
+  if (request.access === undefined) {
+    throw new PlugboardError('this route has no access decision (the auth hook did not decide it) — the server is misconfigured, so it lists nothing', { code: 'RouteMisconfigured', kind: 'forbidden' });
+  }
+  return request.access;
+}
+
 /** The caller as the flow service checks an editor: its id and its role in the environment. */
 function editorOf(request: FastifyRequest): FlowEditor {
   const principal = callerOf(request);
@@ -209,7 +221,10 @@ export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptio
       config: list,
       schema: { summary: "List the environment's flows you own or share (admins: all), without definitions", tags, params: EnvParams, response: { 200: Type.Object({ value: Type.Array(FlowSummaryBody) }), 404: ErrorResponse } },
     },
-    async (request) => ({ value: [...(await flows.list(request.params.env, request.access?.role === 'admin' ? {} : { visibleTo: callerOf(request).id }))] }),
+    async (request) => {
+      const { flowsVisibleTo } = accessOf(request);
+      return { value: [...(await flows.list(request.params.env, flowsVisibleTo === null ? {} : { visibleTo: flowsVisibleTo }))] };
+    },
   );
 
   typed.post(
@@ -342,7 +357,11 @@ export function registerFlowRoutes(app: FastifyInstance, options: FlowRouteOptio
     async (request) => {
       const { env, id } = request.params;
       const top = request.query.$top;
-      const startedBy = request.access?.flow?.level === 'run' ? { startedBy: callerOf(request).id } : {};
+      const { runsStartedBy } = accessOf(request);
+      if (runsStartedBy === undefined) {
+        throw new PlugboardError('this route lists runs without a decision on the flow (config.resource) — the server is misconfigured, so it lists nothing', { code: 'RouteMisconfigured', kind: 'forbidden' });
+      }
+      const startedBy = runsStartedBy === null ? {} : { startedBy: runsStartedBy };
       const page = await flows.listRuns(address(request.params), { ...(top === undefined ? {} : { top }), ...(request.query.$skiptoken === undefined ? {} : { skipToken: request.query.$skiptoken }), ...startedBy });
       const value = [...page.value];
       if (page.skipToken === undefined) return { value };

@@ -27,7 +27,7 @@ const RoleBody = Type.Object({
   assignedRole: Type.Union([Role, Type.Null()], { description: 'The role assigned in this environment; null when the default role applies.' }),
   role: Role,
 });
-const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
+const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }) });
 
 function roleBody(principal: PrincipalRecord, assigned: EnvironmentRoleRecord | undefined): Static<typeof RoleBody> {
   return {

@@ -12,14 +12,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { NotFoundError, PlugboardError } from '../../core/index.ts';
-import type { Store } from '../../storage/index.ts';
+import { PlugboardError } from '../../core/index.ts';
 import { FlowsErrorCode, runSummaryView } from '../../workflow/index.ts';
 import type { RunLifecycle } from '../../workflow/index.ts';
 
 /** What the run lifecycle routes need. */
 export interface RunLifecycleRouteOptions {
-  readonly store: Store;
   /** Cancels and resubmits runs; without it both routes answer 501. */
   readonly runs?: RunLifecycle;
 }
@@ -48,36 +46,26 @@ const ResubmittedBody = Type.Object({
 const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }) });
 const errors = { 404: ErrorResponse, 409: ErrorResponse, 501: ErrorResponse };
 
-/** The run the routes act on: the authorizer checks the flow access and hides runs of others from run access. */
+/**
+ * The run the routes act on. The auth hook runs for every route and the authorizer answers 404
+ * (`EnvironmentNotFound`, `FlowNotFound`, `RunNotFound`) unless the run belongs to the flow and the
+ * flow to the environment of the path — and hides runs of others from run access — so the
+ * handlers check nothing again.
+ */
 const RUN_RESOURCE = { kind: 'run', flowParam: 'id', param: 'runId' } as const;
 
 /** Registers the cancel and resubmit routes. */
 export function registerRunLifecycleRoutes(app: FastifyInstance, options: RunLifecycleRouteOptions): void {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { store } = options;
   const tags = ['runs'];
   const runsPath = (env: string, id: string) => `/api/environments/${encodeURIComponent(env)}/flows/${encodeURIComponent(id)}/runs`;
 
-  /** NotFoundError unless the run belongs to the flow, and the flow to the environment, of the path (also when no authorizer checked it). */
-  const requireRunAt = async (params: { env: string; id: string; runId: string }): Promise<void> => {
-    const environment = await store.environments.getByName(params.env);
-    if (environment === undefined) {
-      throw new NotFoundError(`environment "${params.env}" does not exist — list them with \`plugboard env list\``, { code: FlowsErrorCode.EnvironmentNotFound, details: { environment: params.env } });
+  /** The run id of the path, once the authorizer has decided on its flow; without a decision nothing is acted on. */
+  const decidedRun = (request: FastifyRequest, params: { readonly id: string; readonly runId: string }): string => {
+    if (request.access?.flow?.id !== params.id) {
+      throw new PlugboardError('this route has no access decision on the run (the auth hook did not decide it) — the server is misconfigured, so it acts on nothing', { code: 'RouteMisconfigured', kind: 'forbidden' });
     }
-    const flow = await store.flows.get(params.id);
-    if (flow === undefined || flow.environmentId !== environment.id) {
-      throw new NotFoundError(`flow ${params.id} does not exist in environment "${params.env}" — list the flows with GET /api/environments/${params.env}/flows`, {
-        code: FlowsErrorCode.FlowNotFound,
-        details: { flowId: params.id },
-      });
-    }
-    const run = await store.runs.get(params.runId);
-    if (run === undefined || run.flowId !== flow.id) {
-      throw new NotFoundError(`run ${params.runId} of flow ${flow.id} ("${flow.name}") does not exist — list its runs with GET ${runsPath(params.env, flow.id)}`, {
-        code: FlowsErrorCode.RunNotFound,
-        details: { flowId: flow.id, runId: params.runId },
-      });
-    }
+    return params.runId;
   };
 
   const lifecycle = (): RunLifecycle => {
@@ -103,8 +91,8 @@ export function registerRunLifecycleRoutes(app: FastifyInstance, options: RunLif
       },
     },
     async (request) => {
-      await requireRunAt(request.params);
-      return runSummaryView(await lifecycle().cancel(request.params.runId));
+      const runId = decidedRun(request, request.params);
+      return runSummaryView(await lifecycle().cancel(runId));
     },
   );
 
@@ -123,8 +111,8 @@ export function registerRunLifecycleRoutes(app: FastifyInstance, options: RunLif
       },
     },
     async (request, reply) => {
-      const { env, id, runId } = request.params;
-      await requireRunAt(request.params);
+      const { env, id } = request.params;
+      const runId = decidedRun(request, request.params);
       const startedBy = request.principal?.id;
       const started = await lifecycle().resubmit(runId, startedBy === undefined ? {} : { startedBy });
       return reply

@@ -15,7 +15,6 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { NotFoundError, PlugboardError } from '../../core/index.ts';
 import type { FlowRecord, Store } from '../../storage/index.ts';
-import { triggerKindOf } from '../../workflow/index.ts';
 import type { RunLauncher, TriggerService } from '../../workflow/index.ts';
 import { sendActionResponse } from './action-response.ts';
 
@@ -80,25 +79,18 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     },
     async (request) => {
       const flow = await flowOf(request.params.env, request.params.id);
-      const version = await store.flows.getVersion(flow.id, flow.currentVersion);
-      const { loadWorkflowDefinition } = await import('../../workflow/index.ts');
-      const definition = version === undefined ? undefined : loadWorkflowDefinition(version.definition, { connectionReferences: version.connectionReferences }).definition;
-      const states = new Map((await triggers.states(flow.id)).map((state) => [state.triggerName, state]));
       return {
-        value: (definition?.triggers ?? []).map((trigger) => {
-          const state = states.get(trigger.name);
-          return {
-            name: trigger.name,
-            type: trigger.type,
-            kind: triggerKindOf(trigger),
-            state: state?.activeVersion === flow.currentVersion && flow.state === 'enabled' ? 'active' : 'inactive',
-            lastStatus: state?.lastStatus ?? null,
-            lastError: state?.lastError ?? null,
-            lastCheckedTime: iso(state?.lastCheckedAt ?? null),
-            lastFiredTime: iso(state?.lastFiredAt ?? null),
-            nextCheckTime: iso(state?.nextAt ?? null),
-          };
-        }),
+        value: (await triggers.triggers(flow)).map(({ name, type, kind, state }) => ({
+          name,
+          type,
+          kind,
+          state: state?.activeVersion === flow.currentVersion && flow.state === 'enabled' ? 'active' : 'inactive',
+          lastStatus: state?.lastStatus ?? null,
+          lastError: state?.lastError ?? null,
+          lastCheckedTime: iso(state?.lastCheckedAt ?? null),
+          lastFiredTime: iso(state?.lastFiredAt ?? null),
+          nextCheckTime: iso(state?.nextAt ?? null),
+        })),
       };
     },
   );
@@ -111,15 +103,7 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     },
     async (request) => {
       const flow = await flowOf(request.params.env, request.params.id);
-      const version = await store.flows.getVersion(flow.id, flow.currentVersion);
-      const { loadWorkflowDefinition } = await import('../../workflow/index.ts');
-      const trigger = version === undefined ? undefined : loadWorkflowDefinition(version.definition).definition?.triggers.find((t) => t.name === request.params.trigger);
-      if (trigger === undefined) throw new NotFoundError(`flow '${flow.name}' has no trigger '${request.params.trigger}'`, { code: 'TriggerNotFound' });
-      const kind = triggerKindOf(trigger);
-      if (kind !== 'request' && kind !== 'webhook') {
-        throw new PlugboardError(`trigger '${trigger.name}' is a ${kind} trigger: it is not started by calling a URL, so it has no callback URL`, { code: 'TriggerNotCallable', kind: 'user' });
-      }
-      const { relativePathParameters, ...url } = await triggers.callbackUrl(flow, trigger.name);
+      const { relativePathParameters, ...url } = await triggers.callbackUrl(flow, request.params.trigger);
       return { ...url, ...(relativePathParameters === undefined ? {} : { relativePathParameters: [...relativePathParameters] }) };
     },
   );
@@ -151,12 +135,13 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
         if (value === undefined || name === 'authorization') continue;
         headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
+      // The body stays bytes here: the service parses it only once the signature holds.
       const result = await triggers.invoke(params.flowId, params.trigger, queries, {
         method: request.method,
         path: params['*'] ?? '',
         headers,
         queries,
-        body: callBody(request.headers['content-type'], request.body),
+        body: Buffer.isBuffer(request.body) ? request.body : undefined,
       });
       const [runId] = result.runIds;
       if (runId !== undefined) void reply.header('x-ms-workflow-run-id', runId);
@@ -176,19 +161,4 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
     scope.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/workflows/:flowId/triggers/:trigger/paths/invoke', config, handler });
     scope.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/workflows/:flowId/triggers/:trigger/paths/invoke/*', config, handler });
   });
-}
-
-/** The body as trigger outputs show it: JSON parsed, text as a string, anything else as binary content. */
-function callBody(contentType: string | undefined, raw: unknown): unknown {
-  if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
-  const type = (contentType ?? '').toLowerCase();
-  if (type.includes('json') || type === '') {
-    try {
-      return JSON.parse(raw.toString('utf8'));
-    } catch {
-      if (type.includes('json')) throw new PlugboardError('the request body is not valid JSON although its Content-Type says so — send valid JSON or another Content-Type', { code: 'RequestBodyInvalid', kind: 'user' });
-    }
-  }
-  if (type.startsWith('text/') || type.includes('x-www-form-urlencoded') || type.includes('xml')) return raw.toString('utf8');
-  return { '$content-type': contentType ?? 'application/octet-stream', $content: raw.toString('base64') };
 }

@@ -28,7 +28,11 @@ export interface SqliteStoreOptions {
   readonly file: string;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** `PRAGMA synchronous` for a file database in WAL mode; default `full` (SQLite's own default). */
+  /**
+   * `PRAGMA synchronous` for a file database in WAL mode. `openStore` passes `normal` unless
+   * configured otherwise (docs/adr/0003-sqlite-synchronous-normal.md); only a direct caller that
+   * leaves it out gets `full`.
+   */
   readonly synchronous?: 'normal' | 'full';
 }
 

@@ -13,10 +13,19 @@ export const CALENDAR_UNITS: readonly CalendarUnit[] = Object.freeze(['Second', 
 
 const UNIT_MS: Readonly<Record<Exclude<CalendarUnit, 'Month'>, number>> = { Second: SECOND, Minute: MINUTE, Hour: HOUR, Day: DAY, Week: 7 * DAY };
 
-/** `from` plus `count` units, in UTC; months are calendar months (Jan 31 + 1 month = the last day of February). */
+/** Largest distance from the epoch a `Date` holds, in ms (±100,000,000 days). */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * `from` plus `count` units, in UTC; months are calendar months (Jan 31 + 1 month = the last day of
+ * February). NaN when the result is outside the range of a `Date`, so callers check with `Number.isFinite`.
+ */
 export function addCalendarUnits(from: number, step: { readonly count: number; readonly unit: CalendarUnit }): number {
   const { count, unit } = step;
-  if (unit !== 'Month') return from + count * UNIT_MS[unit];
+  if (unit !== 'Month') {
+    const at = from + count * UNIT_MS[unit];
+    return Math.abs(at) <= MAX_TIME_MS ? at : Number.NaN;
+  }
   const date = new Date(from);
   const day = date.getUTCDate();
   date.setUTCDate(1);

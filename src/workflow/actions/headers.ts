@@ -28,9 +28,15 @@ export function headerValue(headers: Readonly<Record<string, string>>, name: str
 /** What run history shows instead of a credential. */
 export const SANITIZED = '*sanitized*';
 
-/** Headers as run history shows them: `Authorization` (any case) as `*sanitized*`. */
+/**
+ * Request headers that carry credentials, in lower case: hidden in run history, and not sent on to
+ * another origin by the Http trigger's `Location` polls.
+ */
+export const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+/** Headers as run history shows them: the {@link CREDENTIAL_HEADERS} (any case) as `*sanitized*`. */
 export function sanitizedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of Object.keys(headers)) Object.defineProperty(out, key, { value: key.toLowerCase() === 'authorization' ? SANITIZED : headers[key], enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(headers)) Object.defineProperty(out, key, { value: CREDENTIAL_HEADERS.has(key.toLowerCase()) ? SANITIZED : headers[key], enumerable: true, writable: true, configurable: true });
   return out;
 }

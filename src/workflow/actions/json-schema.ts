@@ -68,19 +68,63 @@ function usesDraft04Exclusives(value: unknown, depth: number): boolean {
   return Object.keys(value).some((key) => usesDraft04Exclusives(value[key], depth + 1));
 }
 
-/** Compiles (or finds cached) a validator; throws ajv's error for an unusable schema. */
+/**
+ * Compiles (or finds cached) a validator; throws ajv's error for an unusable schema. The validator
+ * accepts the WDL JSON parser's bigints (integers beyond 2^53): ajv's `integer`/`number` checks
+ * refuse bigint, so it validates a copy with each bigint as the nearest number (the caller's value
+ * keeps the exact one). `errors` is ajv's, set after each call.
+ */
 export function compileJsonSchema(schema: Readonly<Record<string, unknown>> | boolean): ValidateFunction {
   const key = JSON.stringify(schema);
   const cached = compiled.get(key);
   if (cached !== undefined) return cached;
   // A fresh copy: ajv keeps references to the schema it compiled.
-  const validate = ajvFor(draftOf(schema)).compile(structuredClone(schema));
+  const validate = acceptingBigints(ajvFor(draftOf(schema)).compile(structuredClone(schema)));
   if (compiled.size >= MAX_CACHED) {
     const oldest = compiled.keys().next();
     if (oldest.done !== true) compiled.delete(oldest.value);
   }
   compiled.set(key, validate);
   return validate;
+}
+
+/** `validate` with bigints in the data validated as numbers; same `errors`, `schema` and `schemaEnv`. */
+function acceptingBigints(validate: ValidateFunction): ValidateFunction {
+  const check = (data: unknown): data is unknown => {
+    const valid = validate(withoutBigints(data, 0));
+    wrapper.errors = validate.errors;
+    return valid;
+  };
+  const wrapper: ValidateFunction = Object.assign(check, { errors: null, schema: validate.schema, schemaEnv: validate.schemaEnv });
+  return wrapper;
+}
+
+/** `value` with each bigint as a number; unchanged parts are shared, so data without bigints is not copied. */
+function withoutBigints(value: unknown, depth: number): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  // Deeper than any parsed JSON gets (the parser bounds nesting); left as is rather than recursing on.
+  if (depth > 512 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, index) => {
+      const changed = withoutBigints(item, depth + 1);
+      if (changed !== item) (copy ??= [...value])[index] = changed;
+    });
+    return copy ?? value;
+  }
+  if (!isRecord(value)) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    const changed = withoutBigints(item, depth + 1);
+    if (changed !== item) Object.defineProperty((copy ??= { ...value }), key, { value: changed, enumerable: true, writable: true, configurable: true });
+  }
+  return copy ?? value;
+}
+
+/** The first `max` problems of a validator's last failed call, as Logic Apps schema problems. */
+export function schemaProblems(validate: ValidateFunction, max: number): SchemaValidationProblem[] {
+  return (validate.errors ?? []).slice(0, max).map(toProblem);
 }
 
 /** An ajv error as a Logic Apps schema problem. */

@@ -36,6 +36,11 @@ export interface ActionLimits {
    * (8 MiB, the custom-code sandbox's body limit; Logic Apps documents 50 MB, which does not fit the heap).
    */
   readonly inlineCodeMaxDataBytes: number;
+  /**
+   * Longest time a Wait may wait, in ms (366 days: the longest documented run duration, ISE's;
+   * Consumption runs end after 90). A longer one fails at once rather than never finishing.
+   */
+  readonly maxWaitMs: number;
 }
 
 /** Logic Apps' documented values (Consumption, multitenant). */
@@ -52,6 +57,7 @@ export const DEFAULT_ACTION_LIMITS: ActionLimits = Object.freeze({
   inlineCodeTimeoutMs: 5_000,
   inlineCodeMemoryBytes: 64 * 1024 * 1024,
   inlineCodeMaxDataBytes: 8 * 1024 * 1024,
+  maxWaitMs: 366 * 24 * 60 * 60 * 1000,
 });
 
 /** The defaults overridden by `limits`, frozen. */

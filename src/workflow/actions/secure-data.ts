@@ -62,8 +62,39 @@ export interface OutputReferences {
 const ACTION_READERS = new Set(['body', 'outputs', 'actions', 'actionbody', 'actionoutputs', 'result']);
 const TRIGGER_READERS = new Set(['trigger', 'triggerbody', 'triggeroutputs', 'triggerformdatavalue', 'triggerformdatamultivalues', 'triggermultipartbody']);
 
-/** Finds which action results and whether the trigger's a raw JSON value reads; unparsable strings are skipped. */
+/** Results by raw inputs object: the engine asks on every execution (each Foreach iteration). */
+const byObject = new WeakMap<object, OutputReferences>();
+/** Results by raw inputs string (`"inputs": "@body('A')"`), oldest dropped first. */
+const byString = new Map<string, OutputReferences>();
+const MAX_CACHED_STRINGS = 500;
+
+/**
+ * Finds which action results and whether the trigger's a raw JSON value reads; unparsable strings
+ * are skipped. Memoised by the value (an object by identity, a string by text): raw inputs come
+ * from the loaded definition, which is never changed, so repeated executions parse nothing. The
+ * result is shared: callers only read it.
+ */
 export function outputReferences(value: unknown): OutputReferences {
+  if (typeof value === 'object' && value !== null) {
+    const known = byObject.get(value);
+    if (known !== undefined) return known;
+    const found = findOutputReferences(value);
+    byObject.set(value, found);
+    return found;
+  }
+  if (typeof value !== 'string') return findOutputReferences(value);
+  const known = byString.get(value);
+  if (known !== undefined) return known;
+  const found = findOutputReferences(value);
+  if (byString.size >= MAX_CACHED_STRINGS) {
+    const oldest = byString.keys().next();
+    if (oldest.done !== true) byString.delete(oldest.value);
+  }
+  byString.set(value, found);
+  return found;
+}
+
+function findOutputReferences(value: unknown): OutputReferences {
   const actions = new Set<string>();
   let trigger = false;
   let dynamic = false;

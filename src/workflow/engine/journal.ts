@@ -12,12 +12,10 @@ import type { VariableStore, VariableType } from '../actions/variable-store.ts';
 export interface RunJournal {
   /** The latest attempt of `name` in the iteration `iterationKey`, if any was recorded. */
   latest(iterationKey: string, name: string): ActionRecord | undefined;
-  /** True when nothing was recorded (a fresh run). */
-  readonly empty: boolean;
 }
 
 /** An empty journal (a run that starts now). */
-export const EMPTY_JOURNAL: RunJournal = Object.freeze({ latest: () => undefined, empty: true });
+export const EMPTY_JOURNAL: RunJournal = Object.freeze({ latest: () => undefined });
 
 /** Builds the journal from a run's attempts (as `RunStore.listActions` returns them). */
 export function createJournal(records: readonly ActionRecord[]): RunJournal {
@@ -27,7 +25,7 @@ export function createJournal(records: readonly ActionRecord[]): RunJournal {
     const known = latest.get(key);
     if (known === undefined || record.attempt > known.attempt) latest.set(key, record);
   }
-  return { latest: (iterationKey, name) => latest.get(journalKey(iterationKey, name)), empty: latest.size === 0 };
+  return { latest: (iterationKey, name) => latest.get(journalKey(iterationKey, name)) };
 }
 
 function journalKey(iterationKey: string, name: string): string {

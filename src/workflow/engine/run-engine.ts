@@ -26,6 +26,7 @@ import type { ExpressionContext } from '../../expressions/index.ts';
 import { StorageErrorCode } from '../../storage/index.ts';
 import type { ActionRecord, RecordActionInput, StoreTransaction } from '../../storage/index.ts';
 import type { RunObserver } from '../../observability/index.ts';
+import { realSleep } from '../../queue/index.ts';
 import type { ActionContext, ActionErrorInfo, ActionInput, ActionOutcome, ActionResponse, HttpPort, RunTermination } from '../actions/contract.ts';
 import { evaluateCondition } from '../actions/conditions.ts';
 import { foreachItems } from '../actions/foreach-items.ts';
@@ -47,6 +48,7 @@ import { shouldRun, skipError } from '../rules/should-run.ts';
 import type { ActionStatus } from '../rules/status.ts';
 import { EMPTY_JOURNAL, isFinalRecord, recordedResponse, recordedTermination, replayVariableEffect } from './journal.ts';
 import type { RunJournal } from './journal.ts';
+import { recordAll } from './run-end.ts';
 
 /** Defaults of an Until's `limit` (wdl.md §4). */
 export const UNTIL_DEFAULTS: Readonly<{ count: number; timeoutMs: number }> = Object.freeze({ count: 60, timeoutMs: 3_600_000 });
@@ -83,8 +85,8 @@ export interface RunEngineOptions {
    * (`suspendedUntil`). `Infinity` (the default) never suspends.
    */
   readonly inlineWaitMs?: number;
-  /** Sleeps `ms` (a Wait, done in-process), ending early when `signal` aborts; default: real timers. */
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Sleeps `ms` (a Wait, done in-process), ending early when `signal` aborts; default: the queue's real timers. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Told when a Response action produced the run's reply (before the run ends). */
   readonly onResponse?: (response: ActionResponse) => void;
   /** Evaluates action inputs; share one between runs (it caches parsed templates). Default: a new one on `clock`. */
@@ -120,14 +122,14 @@ const CHECKPOINTED_ON_STOP: ReadonlySet<string> = new Set(['wait', 'workflow']);
 /** What a stopped wait for an action's outcome yields. */
 const STOPPED = Symbol('stopped');
 
+/** Deferred pure results written at once when this many are waiting (bounds memory in long loops). */
+const DEFERRED_BATCH = 100;
+
 /**
  * Built-in actions without effects outside the run: a crash while one runs loses nothing, so it is
  * journaled once, when it ends (one write instead of start + finish). Everything else (Http,
  * connectors, child flows, inline code, Wait…) is journaled as started before it runs.
  */
-/** Deferred pure results written at once when this many are waiting (bounds memory in long loops). */
-const DEFERRED_BATCH = 100;
-
 const JOURNALED_AT_END: ReadonlySet<string> = new Set([
   'compose',
   'parsejson',
@@ -182,7 +184,8 @@ type Step = ActionStatus | typeof PENDING;
 
 const TERMINATED_SKIP: ActionErrorInfo = Object.freeze({ code: 'ActionSkipped', message: 'The action was skipped because a Terminate action ended the run.' });
 
-export const ROOT_FRAME: Frame = Object.freeze({ iterationKey: '', items: {}, iterationIndexes: {}, hasItem: false });
+/** The frame of the top-level actions (outside every loop). */
+const ROOT_FRAME: Frame = Object.freeze({ iterationKey: '', items: {}, iterationIndexes: {}, hasItem: false });
 
 /** The state of one run while it executes. */
 export class RunEngine {
@@ -214,7 +217,7 @@ export class RunEngine {
   /** Whether any producer so far has a secured part. */
   private anySecured = false;
   private readonly evaluateValue: ValueEvaluator;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 
   constructor(options: RunEngineOptions) {
     this.options = options;
@@ -257,10 +260,6 @@ export class RunEngine {
     return finished;
   }
 
-  /**
-   * A journal write; `undefined` when the store refused it because the run (or this attempt)
-   * already ended elsewhere — the execution is then cancelled.
-   */
   /** The deferred pure results not written yet, handed to the host to write with the run's end (emptied). */
   takeDeferred(): RecordActionInput[] {
     const taken = this.deferred;
@@ -272,12 +271,14 @@ export class RunEngine {
   async flushDeferred(): Promise<boolean> {
     if (this.deferred.length === 0) return true;
     const batch = this.takeDeferred();
-    const writeAll = this.options.writeDeferred ?? (async (records: readonly RecordActionInput[]) => {
-      for (const record of records) await this.options.runs.recordAction(record);
-    });
+    const writeAll = this.options.writeDeferred ?? ((records: readonly RecordActionInput[]) => recordAll(this.options.runs, records));
     return (await this.write(async () => { await writeAll(batch); return true; })) === true;
   }
 
+  /**
+   * A journal write; `undefined` when the store refused it because the run (or this attempt)
+   * already ended elsewhere — the execution is then cancelled.
+   */
   private async write<T>(work: () => Promise<T>): Promise<T | undefined> {
     try {
       return await work();
@@ -813,16 +814,4 @@ async function withTimeout(work: Promise<ActionOutcome>, timeoutMs: number | und
   } finally {
     clearTimeout(timer);
   }
-}
-
-async function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -15,7 +15,7 @@ import { createWorkflowEvaluator, isRecord } from '../../expressions/index.ts';
 import { bindLogger } from '../../observability/index.ts';
 import type { RunObserver } from '../../observability/index.ts';
 import type { JobQueue, JobWorker } from '../../queue/index.ts';
-import type { FlowVersionRecord, Store } from '../../storage/index.ts';
+import type { FlowVersionRecord, RunSummary, Store } from '../../storage/index.ts';
 import { StorageErrorCode } from '../../storage/index.ts';
 import type { ActionContext, ActionResponse, ChildFlowPort, HttpPort } from '../actions/contract.ts';
 import { ActionErrorCode } from '../actions/errors.ts';
@@ -28,22 +28,26 @@ import { createJournal, recordedResponse } from './journal.ts';
 import { createVersionCache } from './version-cache.ts';
 import { RunEngine } from './run-engine.ts';
 import type { RunLauncher, RunLifecycle, RunReply, StartRunInput } from './run-launcher-types.ts';
-import { runEnd, workflowObject } from './run-workflow.ts';
+import { RUNS_QUEUE, createQueuedRun } from './queued-run.ts';
+import { commitRunEnd, recordAll, runEnd, writeDeferredIn } from './run-end.ts';
+import { workflowObject } from './run-workflow.ts';
 
-/** The queue durable runs go through. */
-export const RUNS_QUEUE = 'workflow.runs';
+export { RUNS_QUEUE } from './queued-run.ts';
 
 /** How long a parent's Workflow action waits for its child's reply. */
-export const CHILD_FLOW_TIMEOUT_MS = 24 * 3_600_000;
+const CHILD_FLOW_TIMEOUT_MS = 24 * 3_600_000;
 
 /** Waits longer than this suspend the run (its job ends; a timer job continues it). */
-export const DEFAULT_INLINE_WAIT_MS = 5_000;
+const DEFAULT_INLINE_WAIT_MS = 5_000;
 
 /** How often a process looks whether the runs it executes were cancelled by another process. */
-export const DEFAULT_CANCEL_CHECK_MS = 5_000;
+const DEFAULT_CANCEL_CHECK_MS = 5_000;
 
 /** The error of a cancelled run. */
-export const RUN_CANCELLED_CODE = 'RunCancelled';
+const RUN_CANCELLED_CODE = 'RunCancelled';
+
+/** The longest pause between two looks at the store while `waitForReply` waits for a run of another process. */
+const MAX_REPLY_POLL_MS = 5_000;
 
 /** Options of {@link createRunLauncher}. */
 export interface RunLauncherOptions {
@@ -59,7 +63,11 @@ export interface RunLauncherOptions {
   readonly logger?: Logger;
   /** Told when runs start and end and when actions end (metrics). */
   readonly observer?: RunObserver;
-  /** How often `waitForReply` looks at the store for runs executed by other processes (ms); default 250. */
+  /**
+   * How soon `waitForReply` first looks at the store again for a run executed by another process
+   * (ms); default 250. The pause doubles after each look, up to 5 s (or this, when longer). A run
+   * executed by this process hands its reply over directly, without looking.
+   */
   readonly replyPollMs?: number;
   /**
    * How often the runs this process executes are checked for a cancel made by another process (ms;
@@ -130,6 +138,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
   const registry = options.registry ?? createBuiltInActionRegistry();
   const inlineWaitMs = options.inlineWaitMs ?? DEFAULT_INLINE_WAIT_MS;
   const pollMs = options.replyPollMs ?? 250;
+  const maxPollMs = Math.max(pollMs, MAX_REPLY_POLL_MS);
   const listeners = new Map<string, Set<ReplyListener>>();
   // One evaluator for every run of this launcher: it caches parsed templates (evaluation is synchronous).
   const evaluateValue = createValueEvaluator({ evaluator: createWorkflowEvaluator({ clock }) });
@@ -152,8 +161,16 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     for (const listener of listeners.get(reply.runId) ?? []) listener(reply);
   };
 
+  /** Tells the observer a run ended here (finished or cancelled), timed from its stored start to its end. */
+  const runFinished = (summary: RunSummary): void => {
+    options.observer?.runFinished({ status: summary.status, durationMs: (summary.endedAt ?? clock.now()) - summary.startedAt });
+  };
+
   // Runs executing in this process, each with the controller that cancels it.
   const executing = new Map<string, Set<AbortController>>();
+  // The Response of a run executing here, kept until its execution ends: a waiter that comes after
+  // the Response ran gets it at once (it may not be in the store yet: pure results are written later).
+  const responded = new Map<string, RunReply>();
   const cancelCheckMs = options.cancelCheckMs ?? DEFAULT_CANCEL_CHECK_MS;
   let cancelCheck: NodeJS.Timeout | undefined;
   let closed = false;
@@ -206,8 +223,10 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     const { loaded } = loadVersion(flow.id, version);
     const definition = loaded.definition;
     if (definition === undefined) {
-      await store.runs.finish(runId, { status: 'Failed', error: { code: 'WorkflowDefinitionInvalid', message: `flow '${flow.name}' version ${version.version} holds no runnable definition` } });
+      const invalid = await endedElsewhere(() => store.runs.finish(runId, { status: 'Failed', error: { code: 'WorkflowDefinitionInvalid', message: `flow '${flow.name}' version ${version.version} holds no runnable definition` } }));
+      if (invalid === ENDED) return settleEnded(runId);
       publish({ runId, status: 'Failed', response: null, error: { code: 'WorkflowDefinitionInvalid', message: 'the flow version holds no runnable definition' } });
+      runFinished(invalid);
       return 'finished';
     }
     if (run.status === 'Waiting') {
@@ -235,12 +254,13 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       evaluateValue,
       ...(options.http === undefined ? {} : { http: options.http }),
       ports: { childFlows: childFlowPort(flowContext), ...extraPorts },
-      onResponse: (response) => publish({ runId, status: 'Running', response, error: null }),
+      onResponse: (response) => {
+        const reply: RunReply = { runId, status: 'Running', response, error: null };
+        responded.set(runId, reply);
+        publish(reply);
+      },
       cancelSignal: cancel.signal,
-      writeDeferred: (records) =>
-        store.transaction(async (tx) => {
-          for (const record of records) await tx.runs.recordAction(record);
-        }),
+      writeDeferred: writeDeferredIn(store),
       ...(executeOptions.stopSignal === undefined ? {} : { stopSignal: executeOptions.stopSignal }),
     });
     let top: Awaited<ReturnType<RunEngine['runDefinition']>>;
@@ -249,6 +269,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       top = await engine.runDefinition(definition);
     } finally {
       untrack();
+      if (!executing.has(runId)) responded.delete(runId);
     }
     if (engine.cancelled) return settleEnded(runId);
     if (engine.stopped) {
@@ -261,7 +282,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       const until = engine.suspendedUntil ?? clock.now();
       const suspended = await endedElsewhere(() =>
         store.transaction(async (tx) => {
-          for (const record of engine.takeDeferred()) await tx.runs.recordAction(record);
+          await recordAll(tx.runs, engine.takeDeferred());
           await tx.runs.setStatus(runId, 'Waiting');
           // Keyed by the due time: a crash after this commit and a redelivery do not add a second timer.
           await queue.enqueue(RUNS_QUEUE, { runId }, { runAt: Math.max(until, clock.now()), key: `${runId}@${until}`, transaction: tx });
@@ -274,13 +295,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
     const ended = runEnd(top, engine.terminated);
     const outputs = engine.definitionOutputs(definition);
     // The pure results still deferred commit with the run's end: one transaction.
-    const deferred = engine.takeDeferred();
-    const finished = await endedElsewhere(() =>
-      store.transaction(async (tx) => {
-        for (const record of deferred) await tx.runs.recordAction(record);
-        return tx.runs.finish(runId, { ...ended, outputs });
-      }),
-    );
+    const finished = await endedElsewhere(() => commitRunEnd(store, { runId, deferred: engine.takeDeferred(), ended, outputs }));
     if (finished === ENDED) return settleEnded(runId);
     publish({ runId, status: ended.status, response: engine.response ?? null, error: ended.error });
     options.observer?.runFinished({ status: ended.status, durationMs: clock.now() - run.startedAt });
@@ -290,7 +305,15 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
 
   /** The reply of a run as the store has it (another process may be executing it). */
   async function storedReply(runId: string): Promise<RunReply | undefined> {
-    const run = await store.runs.get(runId);
+    return (await readReply(runId)).reply;
+  }
+
+  /**
+   * The stored reply, and whether the run's flow version has a Response action at all (when it has
+   * none, only the run's end is a reply: polls then need its status only).
+   */
+  async function readReply(runId: string): Promise<{ readonly reply: RunReply | undefined; readonly responds: boolean }> {
+    const run = await store.runs.getSummary(runId);
     if (run === undefined) throw new NotFoundError(`no run has the id '${runId}'`, { code: 'RunNotFound' });
     const version = await versions.get(run.flowId, run.flowVersion);
     const responseNames = version === undefined ? new Set<string>() : loadVersion(run.flowId, version).responseNames;
@@ -300,10 +323,22 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
         if (responseNames.has(record.name)) response = recordedResponse(record) ?? response;
       }
     }
-    const finished = run.status !== 'Running' && run.status !== 'Waiting';
-    if (!finished && response === null) return undefined;
+    const responds = responseNames.size > 0;
+    if (isUnfinished(run.status) && response === null) return { reply: undefined, responds };
     const error = isRecord(run.error) && typeof run.error['code'] === 'string' ? { code: run.error['code'], message: String(run.error['message'] ?? '') } : null;
-    return { runId, status: run.status as RunReply['status'], response, error };
+    return { reply: { runId, status: run.status as RunReply['status'], response, error }, responds };
+  }
+
+  /**
+   * One look at the store for a run executed elsewhere: its status first (one cheap query), its
+   * actions only when a Response may have run or the run ended. Nothing while this process
+   * executes the run: `publish` hands its reply over.
+   */
+  async function polledReply(runId: string, responds: boolean): Promise<RunReply | undefined> {
+    if (executing.has(runId)) return undefined;
+    const status = (await store.runs.getStatuses([runId])).get(runId);
+    if (status === undefined || (isUnfinished(status) && !responds)) return undefined;
+    return storedReply(runId);
   }
 
   /**
@@ -337,22 +372,24 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       const version = await versions.get(flow.id, versionNumber);
       if (version === undefined) throw new NotFoundError(`flow '${flow.name}' has no version ${versionNumber}`, { code: 'FlowVersionNotFound' });
       const triggerName = input.triggerName ?? loadVersion(flow.id, version).triggerName;
-      const started = await store.transaction(async (tx) => {
-        const run = await tx.runs.create({
-          flowId: flow.id,
-          flowVersion: versionNumber,
-          triggerName,
-          triggerOutputs: input.triggerOutputs ?? null,
-          ...(input.correlationId === undefined ? {} : { correlationId: input.correlationId }),
-          ...(input.clientTrackingId === undefined ? {} : { clientTrackingId: input.clientTrackingId }),
-          ...(input.startedBy === undefined ? {} : { startedBy: input.startedBy }),
-        });
-        await queue.enqueue(RUNS_QUEUE, { runId: run.id }, { key: run.id, transaction: tx });
-        return { runId: run.id };
-      });
+      const runId = await store.transaction((transaction) =>
+        createQueuedRun({
+          transaction,
+          queue,
+          run: {
+            flowId: flow.id,
+            flowVersion: versionNumber,
+            triggerName,
+            triggerOutputs: input.triggerOutputs ?? null,
+            ...(input.correlationId === undefined ? {} : { correlationId: input.correlationId }),
+            ...(input.clientTrackingId === undefined ? {} : { clientTrackingId: input.clientTrackingId }),
+            ...(input.startedBy === undefined ? {} : { startedBy: input.startedBy }),
+          },
+        }),
+      );
       const trigger = loadVersion(flow.id, version).loaded.definition?.triggers.find((candidate) => candidate.name === triggerName);
       options.observer?.runStarted({ trigger: trigger?.type ?? 'manual' });
-      return started;
+      return { runId };
     },
 
     async waitForReply(runId, timeoutMs) {
@@ -369,6 +406,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       });
       for (const controller of executing.get(runId) ?? []) controller.abort();
       publish({ runId, status: 'Cancelled', response: null, error });
+      runFinished(summary);
       logger.info('run cancelled', { runId });
       return summary;
     },
@@ -444,40 +482,60 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
   function awaitReply(runId: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<RunReply | undefined> {
     return new Promise<RunReply | undefined>((resolve, reject) => {
       let settled = false;
+      let poll: NodeJS.Timeout | undefined;
       const set = listeners.get(runId) ?? new Set<ReplyListener>();
       listeners.set(runId, set);
-      const done = (reply: RunReply | undefined): void => {
-        if (settled) return;
+      const settle = (): boolean => {
+        if (settled) return false;
         settled = true;
         clearTimeout(timer);
-        clearInterval(poll);
+        clearTimeout(poll);
         signal?.removeEventListener('abort', abort);
         set.delete(listener);
         if (set.size === 0 && listeners.get(runId) === set) listeners.delete(runId);
-        resolve(reply);
+        return true;
+      };
+      const done = (reply: RunReply | undefined): void => {
+        if (settle()) resolve(reply);
+      };
+      const fail = (error: unknown): void => {
+        if (settle()) reject(error);
       };
       const listener: ReplyListener = (reply) => done(reply);
       const abort = (): void => done(undefined);
       set.add(listener);
       signal?.addEventListener('abort', abort, { once: true });
       const timer = setTimeout(() => done(undefined), timeoutMs);
+      // Another process may run it: look at the store now and then, less often the longer it takes.
+      const schedulePoll = (delayMs: number, responds: boolean): void => {
+        if (settled) return;
+        poll = setTimeout(() => {
+          polledReply(runId, responds).then(
+            (reply) => (reply === undefined ? schedulePoll(Math.min(delayMs * 2, maxPollMs), responds) : done(reply)),
+            (error: unknown) => {
+              // A failed look (a database hiccup) is not the run's answer: look again later.
+              logger.debug('could not look up the reply of a run', { runId, error: errorMessage(error) });
+              schedulePoll(Math.min(delayMs * 2, maxPollMs), responds);
+            },
+          );
+        }, delayMs);
+        poll.unref();
+      };
       // Listening first, then reading the store: a reply published in between is not missed.
-      storedReply(runId).then(
-        (reply) => (reply !== undefined || closed || signal?.aborted === true) && done(reply),
-        (error: unknown) => {
-          done(undefined);
-          reject(error);
-        },
-      );
-      // Another process may run it: look at the store now and then.
-      const poll = setInterval(() => {
-        storedReply(runId).then((reply) => reply !== undefined && done(reply), () => undefined);
-      }, pollMs);
-      poll.unref();
+      readReply(runId).then(({ reply, responds }) => {
+        const found = reply ?? responded.get(runId);
+        if (found !== undefined || closed || signal?.aborted === true) done(found);
+        else schedulePoll(pollMs, responds);
+      }, fail);
     });
   }
 
   return launcher;
+}
+
+/** True for a status a run has until it ends. */
+function isUnfinished(status: string): boolean {
+  return status === 'Running' || status === 'Waiting';
 }
 
 /** Marks a store write refused because the run already ended (cancelled elsewhere). */

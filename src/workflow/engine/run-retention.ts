@@ -4,7 +4,8 @@
  * queues itself for the next day. Unfinished runs are never deleted. The cutoff is computed when
  * the job runs, from the setting of the process that runs it: changing the setting affects the
  * next cleanup only (a shorter retention deletes more at once; a longer one cannot bring back
- * what is gone).
+ * what is gone). The same job deletes expired OAuth sign-in states (`oauth_states`): nothing else
+ * does, and a state is useless once expired.
  */
 import type { Clock, Logger } from '../../core/index.ts';
 import { UserInputError, silentLogger } from '../../core/index.ts';
@@ -25,6 +26,12 @@ export const MAX_RUN_RETENTION_DAYS = 36_500;
 const RETENTION_TASK = 'run-retention';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * How often the maintenance worker looks for a due job: the job is daily (or a follow-up queued
+ * by the previous one), so a minute's delay costs nothing and saves a jobs query every second.
+ */
+const MAINTENANCE_POLL_MS = 60_000;
 
 /** Options of {@link createRunRetention}. */
 export interface RunRetentionOptions {
@@ -47,6 +54,8 @@ export interface RetentionOutcome {
   readonly cutoff: number;
   /** True when it stopped at `maxBatchesPerJob` with more to delete. */
   readonly more: boolean;
+  /** Expired OAuth sign-in states deleted. */
+  readonly expiredOAuthStates: number;
 }
 
 /** The retention job: schedule it, run its worker, or clean up now. */
@@ -55,9 +64,9 @@ export interface RunRetention {
   readonly retentionDays: number;
   /** Queues today's cleanup to run now, unless one for today is already queued or running (idempotent across processes). */
   schedule(): Promise<void>;
-  /** Deletes finished runs older than the retention now (what the job does, without re-queueing). */
+  /** Deletes finished runs older than the retention and expired OAuth states now (what the job does, without re-queueing). */
   cleanup(signal?: AbortSignal): Promise<RetentionOutcome>;
-  /** Starts the worker of the maintenance queue; each cleanup queues the next one a day later. */
+  /** Starts the worker of the maintenance queue (it looks for due jobs every minute unless `pollMs` says otherwise); each cleanup queues the next one a day later. */
   work(options?: Pick<WorkOptions, 'pollMs' | 'lockMs' | 'sleep' | 'clock'>): JobWorker;
 }
 
@@ -70,15 +79,17 @@ export function createRunRetention(options: RunRetentionOptions): RunRetention {
   const maxBatches = integerIn(options.maxBatchesPerJob ?? 50, 1, 1_000_000, 'run retention batches per job');
 
   async function cleanup(signal?: AbortSignal): Promise<RetentionOutcome> {
-    const cutoff = clock.now() - retentionDays * DAY_MS;
+    const now = clock.now();
+    const expiredOAuthStates = await store.oauthStates.deleteExpired(now);
+    const cutoff = now - retentionDays * DAY_MS;
     let deleted = 0;
     for (let batch = 0; batch < maxBatches; batch++) {
       const count = await store.runs.deleteFinishedBefore(cutoff, batchSize);
       deleted += count;
-      if (count < batchSize) return { deleted, cutoff, more: false };
+      if (count < batchSize) return { deleted, cutoff, more: false, expiredOAuthStates };
       if (signal?.aborted === true) break;
     }
-    return { deleted, cutoff, more: true };
+    return { deleted, cutoff, more: true, expiredOAuthStates };
   }
 
   return {
@@ -107,7 +118,7 @@ export function createRunRetention(options: RunRetentionOptions): RunRetention {
           const next = outcome.more ? { runAt: now, key: `${RETENTION_TASK}@more:${job.id}` } : { runAt: now + DAY_MS, key: dailyKey(now + DAY_MS) };
           await queue.enqueue(MAINTENANCE_QUEUE, { task: RETENTION_TASK }, next);
         },
-        { concurrency: 1, ...workOptions },
+        { concurrency: 1, pollMs: MAINTENANCE_POLL_MS, ...workOptions },
       );
     },
   };

@@ -7,16 +7,15 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/index.ts';
 import { UserInputError } from '../../core/index.ts';
 import type { Store } from '../../storage/index.ts';
-import type { ActionContext, ActionErrorInfo, ActionResponse, HttpPort, RunTermination } from '../actions/contract.ts';
+import type { ActionContext, ActionErrorInfo, ActionResponse, HttpPort } from '../actions/contract.ts';
 import { createBuiltInActionRegistry } from '../actions/registry.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
 import type { LoadedWorkflow } from '../definition/load-workflow-definition.ts';
 import type { WorkflowDefinition } from '../definition/model.ts';
-import { CONTAINER_FAILED_ERROR, runStatus } from '../rules/aggregate-status.ts';
 import type { RunStatus } from '../rules/status.ts';
+import { commitRunEnd, runEnd, writeDeferredIn } from './run-end.ts';
 import { RunEngine } from './run-engine.ts';
 import type { RunActionResult } from './run-engine.ts';
-import type { FinishedAction } from '../rules/aggregate-status.ts';
 
 /** Which flow the run belongs to: an existing flow id, or a flow found/created by name. */
 export type RunFlowTarget =
@@ -77,31 +76,18 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunResul
     ...(options.http === undefined ? {} : { http: options.http }),
     ...(options.ports === undefined ? {} : { ports: options.ports }),
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
-    writeDeferred: (records) =>
-      store.transaction(async (tx) => {
-        for (const record of records) await tx.runs.recordAction(record);
-      }),
+    writeDeferred: writeDeferredIn(store),
   });
   const top = await engine.runDefinition(definition);
   const ended = runEnd(top, engine.terminated);
   const outputs = engine.definitionOutputs(definition);
-  const deferred = engine.takeDeferred();
-  await store.transaction(async (tx) => {
-    for (const record of deferred) await tx.runs.recordAction(record);
-    await tx.runs.finish(run.id, { ...ended, outputs });
-  });
+  await commitRunEnd(store, { runId: run.id, deferred: engine.takeDeferred(), ended, outputs });
   return { runId: run.id, flowId: flow.id, ...ended, outputs, response: engine.response ?? null, actions: engine.resultsByName() };
 }
 
 /** What `workflow()` returns in a run of this flow. */
 export function workflowObject(flow: { readonly id: string; readonly name: string }, runId: string): unknown {
   return { id: flow.id, name: flow.name, type: 'Microsoft.Logic/workflows', run: { id: runId, name: runId, type: 'Microsoft.Logic/workflows/runs' } };
-}
-
-/** The run's final status and error from its top-level actions and a Terminate, if any. */
-export function runEnd(top: readonly FinishedAction[], terminated: RunTermination | undefined): { status: RunStatus; error: ActionErrorInfo | null } {
-  const status = runStatus({ actions: top, ...(terminated === undefined ? {} : { terminated: terminated.runStatus }) });
-  return { status, error: runError(status, terminated) };
 }
 
 async function flowVersionFor(options: RunWorkflowOptions, definition: WorkflowDefinition): Promise<{ id: string; name: string; version: number }> {
@@ -117,12 +103,4 @@ async function flowVersionFor(options: RunWorkflowOptions, definition: WorkflowD
   const existing = await store.flows.getByName(environment.id, target.name);
   const saved = existing === undefined ? await store.flows.create({ environmentId: environment.id, name: target.name, ...content }) : await store.flows.addVersion(existing.id, content);
   return { id: saved.flow.id, name: saved.flow.name, version: saved.version.version };
-}
-
-function runError(status: RunStatus, terminated: RunTermination | undefined): ActionErrorInfo | null {
-  if (terminated !== undefined) {
-    if (terminated.runStatus !== 'Failed') return null;
-    return { code: terminated.code ?? 'Terminated', message: terminated.message ?? 'The run was terminated with status Failed.' };
-  }
-  return status === 'Failed' ? { code: CONTAINER_FAILED_ERROR.code, message: CONTAINER_FAILED_ERROR.message } : null;
 }

@@ -10,7 +10,7 @@
  */
 import { ConflictError, NotFoundError, PlugboardError, UserInputError, escapePointerToken } from '../../core/index.ts';
 import { StorageErrorCode } from '../../storage/index.ts';
-import type { EnvironmentRecord, FlowMemberAccess, FlowRecord, FlowState, RunRecord, RunSummary, Store } from '../../storage/index.ts';
+import type { EnvironmentRecord, FlowMemberAccess, FlowRecord, FlowState, RunSummary, Store } from '../../storage/index.ts';
 import { ConnectorPortErrorCode } from '../connectors/errors.ts';
 import { resolveConnectionReferences } from '../connectors/connection-references.ts';
 import { loadWorkflowDefinition } from '../definition/load-workflow-definition.ts';
@@ -206,7 +206,7 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
   const environmentNamed = async (name: string): Promise<EnvironmentRecord> => {
     const environment = await store.environments.getByName(name);
     if (environment === undefined) {
-      throw new NotFoundError(`environment "${name}" does not exist — list them with \`plugboard env list\``, {
+      throw new NotFoundError(`environment "${name}" does not exist — list them with GET /api/environments (CLI: \`plugboard env list\`)`, {
         code: FlowsErrorCode.EnvironmentNotFound,
         details: { environment: name },
       });
@@ -242,9 +242,13 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
     return found;
   };
 
-  const runAt = async (address: RunAddress): Promise<{ flow: FlowRecord; run: RunRecord }> => {
+  /**
+   * The run of the address, read with `read`: `store.runs.getSummary` where the trigger outputs
+   * and outputs are not shown (no blob is loaded), `store.runs.get` where they are.
+   */
+  const runAt = async <R extends RunSummary>(address: RunAddress, read: (id: string) => Promise<R | undefined>): Promise<{ flow: FlowRecord; run: R }> => {
     const flow = await flowAt(address);
-    const run = await store.runs.get(address.runId);
+    const run = await read(address.runId);
     if (run === undefined || run.flowId !== flow.id) {
       throw new NotFoundError(`run ${address.runId} of flow ${flow.id} ("${flow.name}") does not exist — list its runs with GET /api/environments/${address.environment}/flows/${flow.id}/runs`, {
         code: FlowsErrorCode.RunNotFound,
@@ -404,12 +408,12 @@ export function createFlowService(options: FlowServiceOptions): FlowService {
     },
 
     async getRun(address) {
-      const { run } = await runAt(address);
+      const { run } = await runAt(address, (id) => store.runs.get(id));
       return runDocument(run, await store.runs.listActions(run.id));
     },
 
     async listRepetitions(address, actionName) {
-      const { run } = await runAt(address);
+      const { run } = await runAt(address, (id) => store.runs.getSummary(id));
       const attempts = await store.runs.listActions(run.id);
       const repetitions = repetitionViews(attempts, actionName);
       if (repetitions === undefined) {

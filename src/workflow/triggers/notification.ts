@@ -11,6 +11,7 @@ import { CallRefusedError } from './request-trigger.ts';
 import { WebhookErrorCode } from './webhook-errors.ts';
 import type { NotificationSchema } from './webhook-operation.ts';
 import { compileNotificationSchema } from './webhook-schema.ts';
+import { setOwn } from './values.ts';
 
 /** The query members of a callback URL that are the signature, not the sender's own queries. */
 const CALLBACK_QUERY_MEMBERS: ReadonlySet<string> = new Set(['api-version', 'sp', 'sv', 'sig']);
@@ -62,10 +63,10 @@ export function notificationOutputs(trigger: WorkflowTrigger, request: Notificat
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (!keepAuthorization && name.toLowerCase() === 'authorization') continue;
-    define(headers, name, value);
+    setOwn(headers, name, value);
   }
   const queries: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.queries ?? {})) if (!CALLBACK_QUERY_MEMBERS.has(name.toLowerCase())) define(queries, name, value);
+  for (const [name, value] of Object.entries(request.queries ?? {})) if (!CALLBACK_QUERY_MEMBERS.has(name.toLowerCase())) setOwn(queries, name, value);
   return {
     headers,
     ...(Object.keys(queries).length > 0 ? { queries } : {}),
@@ -89,8 +90,4 @@ function operationOptionsOf(trigger: WorkflowTrigger): string[] {
     .split(',')
     .map((option) => option.trim().toLowerCase())
     .filter((option) => option !== '');
-}
-
-function define(record: Record<string, string>, key: string, value: string): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -11,6 +11,7 @@ import type { WorkflowTrigger } from '../definition/model.ts';
 import type { PollCursor } from './polling-cursor.ts';
 import type { PollingOperation, PollingOperationLookup } from './polling-template.ts';
 import type { TriggerOutputs } from './split-on.ts';
+import { setOwn, triggerMessage } from './values.ts';
 
 /** Why a poll failed: a stable code, a message naming the trigger and the target, and whether trying again may help. */
 export interface PollError {
@@ -54,12 +55,6 @@ export interface PollCallFailure {
 /** What a kind's call reports. */
 export type PollCallResult = PollAnswer | PollCallFailure;
 
-/** Action messages say `action 'X'`; for a trigger they say `trigger 'X'`. */
-export function asTriggerMessage(message: string, triggerName: string): string {
-  const prefix = `action '${triggerName}'`;
-  return message.startsWith(prefix) ? `trigger '${triggerName}'${message.slice(prefix.length)}` : `trigger '${triggerName}': ${message}`;
-}
-
 /**
  * Runs an action executor for the trigger's call: an answer when the outcome has
  * `{ statusCode, headers, body }`, else a failure with the executor's code (a thrown
@@ -78,7 +73,7 @@ export async function executeForTrigger(call: {
     outcome = await call.execute(action, context);
   } catch (error) {
     if (!isPlugboardError(error)) throw error;
-    return { kind: 'failed', error: { code: error.code, message: asTriggerMessage(error.message, trigger.name), retryable: error.retryable } };
+    return { kind: 'failed', error: { code: error.code, message: triggerMessage(error.message, { trigger: trigger.name }), retryable: error.retryable } };
   }
   const outputs = outcome.outputs;
   if (isRecord(outputs) && typeof outputs['statusCode'] === 'number') {
@@ -87,7 +82,7 @@ export async function executeForTrigger(call: {
   }
   const portError = call.portError();
   const error = outcome.error ?? { code: 'TriggerFailed', message: `action '${trigger.name}' got no answer` };
-  return { kind: 'failed', error: { code: error.code, message: asTriggerMessage(error.message, trigger.name), retryable: isPlugboardError(portError) ? portError.retryable : false } };
+  return { kind: 'failed', error: { code: error.code, message: triggerMessage(error.message, { trigger: trigger.name }), retryable: isPlugboardError(portError) ? portError.retryable : false } };
 }
 
 /** Header values that are text (an executor's outputs hold nothing else). */
@@ -96,7 +91,7 @@ function textHeaders(value: unknown): Readonly<Record<string, string>> {
   if (!isRecord(value)) return out;
   for (const key of Object.keys(value)) {
     const item = value[key];
-    if (typeof item === 'string') Object.defineProperty(out, key.toLowerCase(), { value: item, enumerable: true, writable: true, configurable: true });
+    if (typeof item === 'string') setOwn(out, key.toLowerCase(), item);
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { TriggerStepErrorCode } from './polling-errors.ts';
 import type { PollCallRequest, PollCallResult } from './polling-call.ts';
 import { executeForTrigger } from './polling-call.ts';
 import type { PollingOperation, PollingOperationTarget } from './polling-template.ts';
+import { setOwn } from './values.ts';
 
 /** Which connector trigger kind. */
 export type ConnectorTriggerKind = 'ApiConnection' | 'OpenApiConnection';
@@ -81,7 +82,7 @@ export async function callConnectorTrigger(request: PollCallRequest & { readonly
 function withEntries<T>(base: Readonly<Record<string, T>>, entries: Readonly<Record<string, string>>): Record<string, T | string> {
   const out: Record<string, T | string> = {};
   for (const source of [base, entries]) {
-    for (const key of Object.keys(source)) Object.defineProperty(out, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+    for (const key of Object.keys(source)) setOwn(out, key, source[key]);
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { isRecord } from '../../expressions/index.ts';
 import type { WorkflowTrigger } from '../definition/model.ts';
 import type { TriggerOutputs } from './split-on.ts';
+import { textRecord } from './values.ts';
 
 /** The cursor format this module writes. */
 export const POLL_CURSOR_VERSION = 1;
@@ -50,8 +51,8 @@ export function readPollCursor(value: unknown, fingerprint: string): PollCursor 
   if (!isRecord(value) || value['version'] !== POLL_CURSOR_VERSION || value['fingerprint'] !== fingerprint) return undefined;
   const nextUrl = value['nextUrl'];
   const origin = value['origin'];
-  const locationQuery = textRecord(value['locationQuery']);
-  const templateQuery = textRecord(value['templateQuery']);
+  const locationQuery = isRecord(value['locationQuery']) ? textRecord(value['locationQuery']) : undefined;
+  const templateQuery = isRecord(value['templateQuery']) ? textRecord(value['templateQuery']) : undefined;
   const previous = previousOf(value['previous']);
   return {
     version: POLL_CURSOR_VERSION,
@@ -80,20 +81,10 @@ export function previousExecution(execution: { readonly outputs: TriggerOutputs;
   };
 }
 
-function textRecord(value: unknown): Readonly<Record<string, string>> | undefined {
-  if (!isRecord(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(value)) {
-    const item = value[key];
-    if (typeof item === 'string') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
 function previousOf(value: unknown): PreviousExecution | undefined {
   if (!isRecord(value) || typeof value['startTime'] !== 'string' || !isRecord(value['outputs'])) return undefined;
   const outputs = value['outputs'];
-  const headers = textRecord(outputs['headers']) ?? {};
+  const headers = textRecord(outputs['headers']);
   const statusCode = outputs['statusCode'];
   const status = value['status'] === 'Skipped' ? 'Skipped' : 'Succeeded';
   const code = value['code'];

@@ -14,15 +14,16 @@
 import { isRecord } from '../../expressions/index.ts';
 import type { ActionContext, ActionInput, HttpActionRequest, HttpPort } from '../actions/contract.ts';
 import { httpExecutor } from '../actions/executors/http.ts';
+import { CREDENTIAL_HEADERS } from '../actions/headers.ts';
 import { resolveActionLimits } from '../actions/limits.ts';
 import { TriggerStepErrorCode } from './polling-errors.ts';
 import type { PollCallRequest, PollCallResult } from './polling-call.ts';
 import { executeForTrigger } from './polling-call.ts';
+import { setOwn } from './values.ts';
 
 /** Longest `Location` URL followed (the documented request URL limit). */
 const MAX_LOCATION_CHARS = 16_384;
 
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
 /** Sends one poll of an Http trigger. */
 export async function callHttpTrigger(request: PollCallRequest): Promise<PollCallResult> {
@@ -81,19 +82,14 @@ function locationInputs(raw: unknown, location: { readonly url: string; readonly
     if (!location.sameOrigin && lower === 'headers') {
       const headers = source[key];
       // Headers written as one expression cannot be filtered: they stay behind.
-      if (isRecord(headers)) setMember(out, key, Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase()))));
+      if (isRecord(headers)) setOwn(out, key, Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase()))));
       continue;
     }
-    setMember(out, key, source[key]);
+    setOwn(out, key, source[key]);
   }
   out['method'] = 'GET';
   out['uri'] = literalText(location.url);
   return out;
-}
-
-/** Sets an own member, whatever its name (`__proto__` included). */
-function setMember(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Text the evaluator takes literally: a leading `@` and `@{` escaped. */

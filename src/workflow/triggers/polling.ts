@@ -34,6 +34,7 @@ import { SPLIT_ON_MAX_ITEMS, splitOnItems, triggerCode } from './split-on.ts';
 import type { TriggerEvaluate, TriggerOutputs } from './split-on.ts';
 import { prepareConditions } from './trigger-conditions.ts';
 import type { PreparedConditions } from './trigger-conditions.ts';
+import { setOwn } from './values.ts';
 
 /** Limits of one poll. */
 export interface PollLimits {
@@ -294,6 +295,6 @@ function locationQueryOf(location: string): Readonly<Record<string, string>> | u
     return undefined;
   }
   const out: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  for (const [name, value] of url.searchParams) setOwn(out, name, value);
   return out;
 }

@@ -9,7 +9,6 @@ import { compileJsonSchema, toProblem } from '../actions/json-schema.ts';
 import type { SchemaValidationProblem } from '../actions/json-schema.ts';
 import type { WorkflowTrigger } from '../definition/model.ts';
 
-
 /** The query members of a callback URL that are not the caller's own queries. */
 const CALLBACK_QUERY_MEMBERS: ReadonlySet<string> = new Set(['api-version', 'sp', 'sv', 'sig']);
 
@@ -48,6 +47,31 @@ export interface IncomingCall {
   readonly queries: Readonly<Record<string, string>>;
   /** The parsed JSON body, a string, a binary `{ $content-type, $content }`, or undefined. */
   readonly body: unknown;
+}
+
+/**
+ * A call as it arrives, its body still bytes: the trigger service parses it ({@link callBody}) only
+ * once the signature holds, so an unsigned caller cannot make it parse up to the body limit.
+ */
+export interface CallbackRequest extends Omit<IncomingCall, 'body'> {
+  readonly body: Uint8Array | undefined;
+}
+
+/** The body as trigger outputs show it: JSON parsed, text as a string, anything else as binary content. */
+export function callBody(contentType: string | undefined, raw: Uint8Array | undefined): unknown {
+  if (raw === undefined || raw.length === 0) return undefined;
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const type = (contentType ?? '').toLowerCase();
+  if (type.includes('json') || type === '') {
+    try {
+      return JSON.parse(bytes.toString('utf8'));
+    } catch {
+      // Without a Content-Type the body may be anything: it is kept as it is below.
+      if (type.includes('json')) throw new PlugboardError('the request body is not valid JSON although its Content-Type says so — send valid JSON or another Content-Type', { code: 'RequestBodyInvalid', kind: 'user' });
+    }
+  }
+  if (type.startsWith('text/') || type.includes('x-www-form-urlencoded') || type.includes('xml')) return bytes.toString('utf8');
+  return { '$content-type': contentType ?? 'application/octet-stream', $content: bytes.toString('base64') };
 }
 
 /** Why a call is refused: the HTTP status and the error. */

@@ -7,24 +7,27 @@
 import { PlugboardError } from '../../core/index.ts';
 import type { Issue } from '../../core/index.ts';
 import type { WorkflowTrigger } from '../definition/model.ts';
+import { isPollableTrigger } from './polling.ts';
 import { nextOccurrence, parseRecurrence } from './recurrence.ts';
 import type { Recurrence } from './recurrence.ts';
 import { nextWindow, parseSlidingWindow, slidingWindowOutputs } from './sliding-window.ts';
 import type { SlidingWindow } from './sliding-window.ts';
+import { webhookKindOf } from './webhook.ts';
 
 /** How a trigger starts runs. */
 export type TriggerKind = 'request' | 'schedule' | 'polling' | 'webhook' | 'other';
 
-const POLLING: ReadonlySet<string> = new Set(['http', 'apiconnection', 'openapiconnection']);
-const WEBHOOK: ReadonlySet<string> = new Set(['httpwebhook', 'apiconnectionwebhook', 'openapiconnectionwebhook', 'apiconnectionnotification']);
-
-/** The kind of a trigger by its type. */
+/**
+ * The kind of a trigger by its type. Polling and webhook kinds come from the modules that poll and
+ * subscribe, so a type they cannot handle (ApiConnectionNotification …) is 'other': it starts no
+ * runs instead of failing to subscribe and disabling its flow.
+ */
 export function triggerKindOf(trigger: WorkflowTrigger): TriggerKind {
   const type = trigger.type.toLowerCase();
   if (type === 'request') return 'request';
   if (type === 'recurrence' || type === 'slidingwindow') return 'schedule';
-  if (POLLING.has(type)) return 'polling';
-  if (WEBHOOK.has(type)) return 'webhook';
+  if (isPollableTrigger(trigger)) return 'polling';
+  if (webhookKindOf(trigger.type) !== undefined) return 'webhook';
   return 'other';
 }
 

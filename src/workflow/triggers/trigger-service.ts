@@ -14,7 +14,7 @@
  *   checked against the flow's callback key before anything else is read from the call.
  */
 import type { Clock, Logger } from '../../core/index.ts';
-import { NotFoundError, PlugboardError, errorMessage, silentLogger } from '../../core/index.ts';
+import { NotFoundError, PlugboardError, UserInputError, errorMessage, silentLogger } from '../../core/index.ts';
 import { isRecord } from '../../expressions/index.ts';
 import type { RunObserver, TriggerObserver } from '../../observability/index.ts';
 import type { JobQueue, JobWorker } from '../../queue/index.ts';
@@ -22,13 +22,14 @@ import type { FlowRecord, FlowVersionRecord, Store, StoreTransaction, TriggerSta
 import { loadWorkflowDefinition } from '../definition/load-workflow-definition.ts';
 import type { LoadedWorkflow } from '../definition/load-workflow-definition.ts';
 import type { WorkflowTrigger } from '../definition/model.ts';
-import { RUNS_QUEUE } from '../engine/run-launcher.ts';
+import { createQueuedRun } from '../engine/queued-run.ts';
 import { createVersionCache } from '../engine/version-cache.ts';
 import { buildCallbackUrl, callbackRefusal } from './callback-url.ts';
 import type { CallbackQuery, CallbackUrl } from './callback-url.ts';
-import { CallRefusedError, isCallableTrigger, requestTriggerOutputs, requestTriggerSpec } from './request-trigger.ts';
-import type { IncomingCall } from './request-trigger.ts';
+import { CallRefusedError, callBody, isCallableTrigger, requestTriggerOutputs, requestTriggerSpec } from './request-trigger.ts';
+import type { CallbackRequest, IncomingCall, RequestTriggerSpec } from './request-trigger.ts';
 import { fireSchedule, firstCheckAt, nextCheckAt, scheduleOf, triggerKindOf } from './trigger-schedule.ts';
+import type { TriggerKind } from './trigger-schedule.ts';
 
 /** The queue trigger checks go through. */
 export const TRIGGERS_QUEUE = 'workflow.triggers';
@@ -55,7 +56,16 @@ export interface TriggerPorts {
   /** Subscribes a webhook trigger; resolves with what unsubscribing needs (JSON). Throws a PlugboardError when the service refused. */
   subscribe(input: TriggerCallInput & { readonly callbackUrl: string }): Promise<unknown>;
   /** Ends a subscription made by `subscribe` (the flow may be gone by then). */
-  unsubscribe(input: { readonly flowId: string; readonly environmentId: string; readonly triggerName: string; readonly subscription: unknown }): Promise<void>;
+  unsubscribe(input: {
+    readonly flowId: string;
+    readonly environmentId: string;
+    readonly triggerName: string;
+    readonly subscription: unknown;
+    /** The flow version that subscribed (its connections and parameters unsubscribe); null when unknown. */
+    readonly version: number | null;
+    /** The callback URL the subscription was made with (signed with the current key); undefined when the flow is gone. */
+    readonly callbackUrl: string | undefined;
+  }): Promise<void>;
   /** Trigger outputs of a webhook notification (checked against what the trigger expects). */
   notification?(input: TriggerCallInput & { readonly call: IncomingCall; readonly subscription: unknown }): Promise<readonly unknown[]>;
 }
@@ -90,6 +100,15 @@ export interface TriggerServiceOptions {
   readonly observer?: Partial<TriggerObserver & Pick<RunObserver, 'runStarted'>>;
 }
 
+/** A trigger of a flow's current version, with its state (the flow's triggers view). */
+export interface TriggerView {
+  readonly name: string;
+  readonly type: string;
+  readonly kind: TriggerKind;
+  /** Undefined before the trigger was first activated. */
+  readonly state: TriggerStateRecord | undefined;
+}
+
 /** The runs a call started. */
 export interface InvokeResult {
   readonly flow: FlowRecord;
@@ -106,14 +125,14 @@ export interface TriggerService {
   reconcileAll(): Promise<void>;
   /** Unsubscribes and deactivates a flow's triggers before the flow is deleted. */
   beforeDelete(flowId: string): Promise<void>;
-  /** The trigger states of a flow (for the flow's view: status, last error, next check). */
-  states(flowId: string): Promise<readonly TriggerStateRecord[]>;
-  /** A trigger's signed callback URL (`listCallbackUrl`). */
+  /** The triggers of the flow's current version with their states (for the flow's view: status, last error, next check). */
+  triggers(flow: FlowRecord): Promise<readonly TriggerView[]>;
+  /** A trigger's signed callback URL (`listCallbackUrl`); 404 `TriggerNotFound`, 400 `TriggerNotCallable` for a trigger not started by a call. */
   callbackUrl(flow: FlowRecord, triggerName: string): Promise<CallbackUrl>;
-  /** Replaces the flow's callback key: earlier URLs stop working. */
+  /** Replaces the flow's callback key: earlier URLs stop working; webhooks subscribe again with URLs under the new key. */
   regenerateKey(flow: FlowRecord): Promise<void>;
-  /** A call of a callback URL: checks the signature, the trigger's contract, and starts the run(s). */
-  invoke(flowId: string, triggerName: string, query: CallbackQuery, call: IncomingCall): Promise<InvokeResult>;
+  /** A call of a callback URL: checks the signature, then parses the body, checks the trigger's contract and starts the run(s). */
+  invoke(flowId: string, triggerName: string, query: CallbackQuery, request: CallbackRequest): Promise<InvokeResult>;
   /** Starts the worker of trigger checks. */
   work(options?: { readonly concurrency?: number; readonly lockMs?: number; readonly pollMs?: number }): JobWorker;
 }
@@ -131,6 +150,8 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
   const chains = new Map<string, Promise<void>>();
   const flowCache = new Map<string, { readonly at: number; readonly flow: FlowRecord | undefined }>();
   const keyCache = new Map<string, { readonly at: number; readonly key: Uint8Array }>();
+  // Whether a loaded workflow has a Response action (callback calls then wait for it).
+  const replyingWorkflows = new WeakMap<LoadedWorkflow, boolean>();
 
   const loadVersion = (version: FlowVersionRecord): LoadedWorkflow => {
     const cacheKey = `${version.flowId}@${version.version}`;
@@ -156,15 +177,11 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
   }
 
   async function createRun(tx: StoreTransaction, flow: FlowRecord, version: number, triggerName: string, outputs: unknown, extra: { clientTrackingId?: string } = {}): Promise<string> {
-    const run = await tx.runs.create({
-      flowId: flow.id,
-      flowVersion: version,
-      triggerName,
-      triggerOutputs: outputs ?? null,
-      ...(extra.clientTrackingId === undefined ? {} : { clientTrackingId: extra.clientTrackingId }),
+    return createQueuedRun({
+      transaction: tx,
+      queue,
+      run: { flowId: flow.id, flowVersion: version, triggerName, triggerOutputs: outputs ?? null, ...(extra.clientTrackingId === undefined ? {} : { clientTrackingId: extra.clientTrackingId }) },
     });
-    await queue.enqueue(RUNS_QUEUE, { runId: run.id }, { key: run.id, transaction: tx });
-    return run.id;
   }
 
   async function ensureState(flow: FlowRecord, triggerName: string, existing: TriggerStateRecord | undefined): Promise<TriggerStateRecord> {
@@ -179,7 +196,15 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
   async function unsubscribeState(state: TriggerStateRecord): Promise<TriggerStateRecord | undefined> {
     if (state.subscription === null) return state;
     if (ports.unsubscribe === undefined) throw new PlugboardError('webhook triggers are not available in this process', { code: 'WebhooksNotAvailable' });
-    await ports.unsubscribe({ flowId: state.flowId, environmentId: state.environmentId, triggerName: state.triggerName, subscription: state.subscription });
+    const flow = await store.flows.get(state.flowId);
+    await ports.unsubscribe({
+      flowId: state.flowId,
+      environmentId: state.environmentId,
+      triggerName: state.triggerName,
+      subscription: state.subscription,
+      version: state.activeVersion,
+      callbackUrl: flow === undefined ? undefined : (await signedUrl(flow, state.triggerName, undefined)).value,
+    });
     return store.triggerStates.put({ flowId: state.flowId, triggerName: state.triggerName, expectedTick: state.tick, subscription: null, activeVersion: null, nextAt: null, lastStatus: 'Unsubscribed', lastError: null });
   }
 
@@ -214,7 +239,7 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
       if (ports.subscribe === undefined) throw new PlugboardError('webhook triggers are not available in this process', { code: 'WebhooksNotAvailable' });
       let subscription: unknown;
       try {
-        const url = await callbackUrl(flow, trigger.name);
+        const url = await signedUrl(flow, trigger.name, undefined);
         subscription = await ports.subscribe({ flow, version, loaded, trigger, callbackUrl: url.value });
       } catch (error) {
         await store.triggerStates.put({ flowId: flow.id, triggerName: trigger.name, expectedTick: state.tick, activeVersion: null, nextAt: null, lastStatus: 'Failed', lastError: errorOf(error, 'SubscribeFailed'), lastCheckedAt: now });
@@ -284,11 +309,25 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
     }
   }
 
+  /** The triggers of the flow's current version (none when the version is missing). */
+  async function currentTriggers(flow: FlowRecord): Promise<readonly WorkflowTrigger[]> {
+    const version = await versions.get(flow.id, flow.currentVersion);
+    return version === undefined ? [] : (loadVersion(version).definition?.triggers ?? []);
+  }
+
   async function callbackUrl(flow: FlowRecord, triggerName: string): Promise<CallbackUrl> {
+    const trigger = (await currentTriggers(flow)).find((t) => t.name === triggerName);
+    if (trigger === undefined) throw new NotFoundError(`flow '${flow.name}' has no trigger '${triggerName}'`, { code: 'TriggerNotFound' });
+    const kind = triggerKindOf(trigger);
+    if (kind !== 'request' && kind !== 'webhook') {
+      throw new UserInputError(`trigger '${trigger.name}' is a ${kind} trigger: it is not started by calling a URL, so it has no callback URL`, { code: 'TriggerNotCallable' });
+    }
+    return signedUrl(flow, triggerName, isCallableTrigger(trigger) ? requestTriggerSpec(trigger) : undefined);
+  }
+
+  /** The URL signed with the flow's current key; `spec` adds a Request trigger's method and relative path. */
+  async function signedUrl(flow: FlowRecord, triggerName: string, spec: RequestTriggerSpec | undefined): Promise<CallbackUrl> {
     const key = await keys.keyFor(flow);
-    const version = await store.flows.getVersion(flow.id, flow.currentVersion);
-    const trigger = version === undefined ? undefined : loadVersion(version).definition?.triggers.find((t) => t.name === triggerName);
-    const spec = trigger !== undefined && isCallableTrigger(trigger) ? requestTriggerSpec(trigger) : undefined;
     return buildCallbackUrl({
       publicUrl: typeof options.publicUrl === 'string' ? options.publicUrl : options.publicUrl(),
       flowId: flow.id,
@@ -420,19 +459,30 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
           const current = after ?? (await store.triggerStates.get(flowId, state.triggerName));
           if (current !== undefined) await store.triggerStates.delete(flowId, current.triggerName);
         }
-        await keysDelete(flowId);
+        await store.flowKeys.delete(flowId);
       }),
 
-    states: (flowId) => store.triggerStates.listForFlow(flowId),
+    async triggers(flow) {
+      const states = new Map((await store.triggerStates.listForFlow(flow.id)).map((state) => [state.triggerName, state]));
+      return (await currentTriggers(flow)).map((trigger) => ({ name: trigger.name, type: trigger.type, kind: triggerKindOf(trigger), state: states.get(trigger.name) }));
+    },
 
     callbackUrl,
 
-    async regenerateKey(flow) {
-      await keys.regenerate(flow);
-      keyCache.delete(flow.id);
-    },
+    regenerateKey: (flow) =>
+      serialized(flow.id, async () => {
+        // Subscriptions hold URLs signed with the old key: end them while that key still signs the
+        // unsubscribe call's URL (a failure is kept on the trigger, as when disabling), then
+        // reconcile, which subscribes them again with URLs under the new key.
+        for (const state of await store.triggerStates.listForFlow(flow.id)) {
+          if (state.subscription !== null) await deactivate(state);
+        }
+        await keys.regenerate(flow);
+        keyCache.delete(flow.id);
+        await reconcileNow(flow.id);
+      }),
 
-    async invoke(flowId, triggerName, query, call) {
+    async invoke(flowId, triggerName, query, request) {
       const flow = await cachedFlow(flowId);
       if (flow === undefined) throw new CallRefusedError(404, 'no flow answers at this callback URL — get a current URL with `listCallbackUrl`', { code: 'FlowNotFound' });
       const refusal = callbackRefusal(await cachedKey(flow), flow.id, triggerName, query);
@@ -443,6 +493,7 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
       const loaded = loadVersion(version);
       const trigger = loaded.definition?.triggers.find((t) => t.name === triggerName);
       if (trigger === undefined) throw new CallRefusedError(404, `flow '${flow.name}' has no trigger '${triggerName}' in its current version`, { code: 'TriggerNotFound' });
+      const call: IncomingCall = { ...request, body: callBody(request.headers['content-type'], request.body) };
       let firings: readonly unknown[];
       if (isCallableTrigger(trigger)) firings = [requestTriggerOutputs(trigger, call)];
       else if (triggerKindOf(trigger) === 'webhook' && ports.notification !== undefined) {
@@ -461,7 +512,11 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
         return ids;
       });
       for (const _ of runIds) options.observer?.runStarted?.({ trigger: trigger.type });
-      const hasResponse = [...(loaded.definition?.actionsByName.values() ?? [])].some((action) => action.type.toLowerCase() === 'response');
+      let hasResponse = replyingWorkflows.get(loaded);
+      if (hasResponse === undefined) {
+        hasResponse = [...(loaded.definition?.actionsByName.values() ?? [])].some((action) => action.type.toLowerCase() === 'response');
+        replyingWorkflows.set(loaded, hasResponse);
+      }
       return { flow, runIds, replies: hasResponse && runIds.length === 1 && trigger.raw['splitOn'] === undefined };
     },
 
@@ -481,10 +536,6 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
       );
     },
   };
-
-  async function keysDelete(flowId: string): Promise<void> {
-    await store.flowKeys.delete(flowId);
-  }
 }
 
 function errorOf(error: unknown, fallbackCode: string): { readonly code: string; readonly message: string } {

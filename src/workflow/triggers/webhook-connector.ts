@@ -21,6 +21,7 @@ import { unsubscribePlanOf, valueAt, webhookOperationById, webhookOperationByReq
 import type { WebhookOperation } from './webhook-operation.ts';
 import { SUBSCRIPTION_FORMAT_VERSION } from './webhook-subscription.ts';
 import type { ConnectorWebhookSubscription, UnsubscribeResult } from './webhook-subscription.ts';
+import { setOwn } from './values.ts';
 
 const SUBSCRIBE_METHODS = ['POST', 'PUT', 'PATCH'];
 
@@ -196,7 +197,7 @@ function textMap(trigger: string, value: unknown): Record<string, string> {
   for (const key of Object.keys(value)) {
     const item = value[key];
     if (item === undefined || item === null) continue;
-    Object.defineProperty(out, key, { value: wdlText(item), enumerable: true, writable: true, configurable: true });
+    setOwn(out, key, wdlText(item));
   }
   return out;
 }

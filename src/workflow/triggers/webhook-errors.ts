@@ -5,6 +5,7 @@
  */
 import { PlugboardError, UserInputError, isPlugboardError } from '../../core/index.ts';
 import { httpStatusName } from '../actions/index.ts';
+import { triggerMessage } from './values.ts';
 
 /** Stable codes of webhook subscriptions (a failed call before any answer keeps its own code). */
 export const WebhookErrorCode = {
@@ -64,10 +65,7 @@ export function callAnswered(call: WebhookCall, status: number): PlugboardError 
  */
 export function callFailed(call: Omit<WebhookCall, 'target'>, error: unknown): unknown {
   if (!isPlugboardError(error)) return error;
-  const prefix = `trigger '${call.trigger}': ${call.phase}: `;
-  // Executors of the actions area name the call an action; here it is the trigger's call.
-  const message = error.message.replace(new RegExp(`^(action|trigger) '${escapeRegExp(call.trigger)}':\\s*`), '');
-  return new PlugboardError(`${prefix}${message}`, { code: error.code, kind: error.kind, retryable: error.retryable, details: { ...error.details, trigger: call.trigger, phase: call.phase }, cause: error });
+  return new PlugboardError(triggerMessage(error.message, call), { code: error.code, kind: error.kind, retryable: error.retryable, details: { ...error.details, trigger: call.trigger, phase: call.phase }, cause: error });
 }
 
 /** The trigger's inputs cannot make a subscription: `problem` says what to write. */
@@ -78,8 +76,4 @@ export function triggerInvalid(trigger: string, problem: string): UserInputError
 /** A port the trigger kind needs was not given. */
 export function portMissing(trigger: string, what: string): PlugboardError {
   return new PlugboardError(`trigger '${trigger}': ${what}`, { code: WebhookErrorCode.PortMissing, kind: 'operational', details: { trigger } });
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -17,6 +17,7 @@ import type { SubscribeContext, WebhookPorts } from './webhook-context.ts';
 import { callAnswered, callFailed, portMissing, triggerInvalid } from './webhook-errors.ts';
 import { MAX_STORED_BODY_CHARS, SUBSCRIPTION_FORMAT_VERSION } from './webhook-subscription.ts';
 import type { HttpWebhookSubscription, SubscribeResponse, UnsubscribeResult } from './webhook-subscription.ts';
+import { setOwn, textRecord } from './values.ts';
 
 /** Calls the trigger's `subscribe` with `listCallbackUrl()` = the callback URL; a non-2xx answer throws `WebhookSubscribeFailed`. */
 export async function subscribeHttpWebhook(context: SubscribeContext): Promise<HttpWebhookSubscription> {
@@ -78,7 +79,7 @@ async function call(ports: WebhookPorts, request: HttpCall): Promise<SubscribeRe
   const outputs = isRecord(outcome.outputs) ? outcome.outputs : undefined;
   const statusCode = outputs?.['statusCode'];
   if (outcome.status === 'Succeeded' && typeof statusCode === 'number') {
-    return { statusCode, headers: headersOf(outputs?.['headers']), ...(outputs?.['body'] === undefined ? {} : { body: outputs['body'] }) };
+    return { statusCode, headers: textRecord(outputs?.['headers']), ...(outputs?.['body'] === undefined ? {} : { body: outputs['body'] }) };
   }
   if (typeof statusCode === 'number') throw callAnswered({ trigger: trigger.name, phase, target: targetOf(outcome.inputs) }, statusCode);
   const error = outcome.error ?? { code: 'ActionFailed', message: `the ${phase} call did not complete` };
@@ -101,25 +102,14 @@ function targetOf(recorded: unknown): string {
 /** The answer as the subscription keeps it: no cookies, no body beyond the size limit. */
 function stored(response: SubscribeResponse): SubscribeResponse {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) if (name.toLowerCase() !== 'set-cookie') define(headers, name, value);
+  for (const [name, value] of Object.entries(response.headers)) if (name.toLowerCase() !== 'set-cookie') setOwn(headers, name, value);
   if (response.body === undefined) return { statusCode: response.statusCode, headers };
   const tooLarge = toJsonText(response.body).length > MAX_STORED_BODY_CHARS;
   return { statusCode: response.statusCode, headers, ...(tooLarge ? { bodyOmitted: true } : { body: response.body }) };
 }
 
-function headersOf(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isRecord(value)) return out;
-  for (const [name, item] of Object.entries(value)) if (typeof item === 'string') define(out, name, item);
-  return out;
-}
-
 function renamed(record: Readonly<Record<string, unknown>>, rename: { readonly from: string; readonly to: string }): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) define(out, key.toLowerCase() === rename.from ? rename.to : key, record[key]);
+  for (const key of Object.keys(record)) setOwn(out, key.toLowerCase() === rename.from ? rename.to : key, record[key]);
   return out;
-}
-
-function define(record: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }

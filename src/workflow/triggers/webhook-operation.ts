@@ -9,6 +9,7 @@
 import type { ConnectorDefinition, Operation, Parameter } from '../../connectors/index.ts';
 import { isRecord } from '../../expressions/index.ts';
 import { baseUrlOf, matchOperation } from '../../gateway/index.ts';
+import { setOwn } from './values.ts';
 
 /** The schema notifications of an operation must match, with the document's definitions its `$ref`s point into. */
 export interface NotificationSchema {
@@ -74,12 +75,12 @@ export function withCallbackAt(value: unknown, at: { readonly pointer: string; r
   let current = root;
   tokens.forEach((token, index) => {
     if (index === tokens.length - 1) {
-      define(current, token, at.callbackUrl);
+      setOwn(current, token, at.callbackUrl);
       return;
     }
     const next = current[token];
     const copy: Record<string, unknown> = isRecord(next) ? { ...next } : {};
-    define(current, token, copy);
+    setOwn(current, token, copy);
     current = copy;
   });
   return root;
@@ -178,7 +179,7 @@ function locationPlan(definition: ConnectorDefinition, location: string): Unsubs
     };
   }
   const queries: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) Object.defineProperty(queries, name, { value, enumerable: true, writable: true, configurable: true });
+  for (const [name, value] of url.searchParams) setOwn(queries, name, value);
   return { method: 'location', path: url.pathname, queries, operationId: match.operation.operationId };
 }
 
@@ -256,8 +257,4 @@ function pointerTokens(pointer: string): string[] {
     .split('/')
     .slice(1)
     .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function define(record: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }

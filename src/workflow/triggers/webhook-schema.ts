@@ -8,6 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import { isRecord } from '../../expressions/index.ts';
 import { compileJsonSchema } from '../actions/json-schema.ts';
 import type { NotificationSchema } from './webhook-operation.ts';
+import { setOwn } from './values.ts';
 
 const DRAFT_04 = 'http://json-schema.org/draft-04/schema#';
 const DEFINITIONS_PREFIX = '#/definitions/';
@@ -51,7 +52,7 @@ export function standaloneSchema(notification: NotificationSchema): Readonly<Rec
   const root = clean(notification.schema, { definitions: notification.definitions, reach });
   const definitions: Record<string, unknown> = {};
   for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
-    define(definitions, name, clean(notification.definitions[name], { definitions: notification.definitions, reach }));
+    setOwn(definitions, name, clean(notification.definitions[name], { definitions: notification.definitions, reach }));
   }
   return { ...(isRecord(root) ? root : {}), $schema: DRAFT_04, ...(reached.size === 0 ? {} : { definitions }) };
 }
@@ -84,33 +85,33 @@ function clean(schema: unknown, context: CleanContext): unknown {
     const value = schema[key];
     if (key.startsWith('x-') || key === 'format' || key === 'discriminator' || key === 'nullable' || key === 'definitions' || key === '$schema' || key === 'id') continue;
     if (key === 'required') {
-      if (Array.isArray(value)) define(out, key, value.filter((item) => typeof item === 'string'));
+      if (Array.isArray(value)) setOwn(out, key, value.filter((item) => typeof item === 'string'));
       continue;
     }
     if (key === 'type') {
       const types = (Array.isArray(value) ? value : [value]).filter((type): type is string => typeof type === 'string' && type !== 'file');
-      if (types.length > 0) define(out, key, types.length === 1 ? types[0] : types);
+      if (types.length > 0) setOwn(out, key, types.length === 1 ? types[0] : types);
       continue;
     }
     if (key === 'pattern') {
-      if (typeof value === 'string' && compiles(value)) define(out, key, value);
+      if (typeof value === 'string' && compiles(value)) setOwn(out, key, value);
       continue;
     }
     if (SCHEMA_MAPS.includes(key) && isRecord(value)) {
       const map: Record<string, unknown> = {};
-      for (const name of Object.keys(value)) define(map, name, clean(value[name], context));
-      define(out, key, map);
+      for (const name of Object.keys(value)) setOwn(map, name, clean(value[name], context));
+      setOwn(out, key, map);
       continue;
     }
     if (SCHEMA_LISTS.includes(key) && Array.isArray(value)) {
-      define(out, key, value.map((item) => clean(item, context)));
+      setOwn(out, key, value.map((item) => clean(item, context)));
       continue;
     }
     if (SCHEMA_MEMBERS.includes(key) && (isRecord(value) || typeof value === 'boolean')) {
-      define(out, key, clean(value, context));
+      setOwn(out, key, clean(value, context));
       continue;
     }
-    define(out, key, value);
+    setOwn(out, key, value);
   }
   if (schema['x-nullable'] === true || schema['nullable'] === true) {
     const type = out['type'];
@@ -129,8 +130,4 @@ function compiles(pattern: string): boolean {
   } catch {
     return false;
   }
-}
-
-function define(record: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -7,6 +7,7 @@ import { PlugboardError } from '../../core/index.ts';
 import { isRecord } from '../../expressions/index.ts';
 import { WebhookErrorCode } from './webhook-errors.ts';
 import type { UnsubscribePlan } from './webhook-operation.ts';
+import { textRecord } from './values.ts';
 
 /** The version of the stored shape; {@link readSubscription} refuses others. */
 export const SUBSCRIPTION_FORMAT_VERSION = 1;
@@ -124,13 +125,6 @@ function planOf(plan: unknown): UnsubscribePlan {
     if (method === 'none' && typeof reason === 'string') return { method, reason };
   }
   throw invalid('has an `unsubscribe` plan that is not `location`, `operation` or `none` with their members');
-}
-
-/** The string members of a record (stored JSON holds nothing else there). */
-function textRecord(record: Readonly<Record<string, unknown>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, item] of Object.entries(record)) if (typeof item === 'string') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
-  return out;
 }
 
 function invalid(problem: string): PlugboardError {

@@ -60,6 +60,15 @@ describe('Http', () => {
     assert.match(recorded, /\*sanitized\*/);
   });
 
+  test('Cookie, Proxy-Authorization and Authorization headers are sent but shown as *sanitized* in history', async () => {
+    const { http, requests } = fakeHttp(json(200, {}));
+    const headers = { cookie: 'session=s3cr3t', 'Proxy-Authorization': 'Basic cHJveHk6cHc=', AUTHORIZATION: 'Bearer tok3n', 'X-Trace': 'abc' };
+    const outcome = await run({ type: 'Http', inputs: { method: 'GET', uri: 'https://api.example.com/', headers } }, testContext({ http }));
+    assert.deepEqual(requests[0]?.headers, headers);
+    assert.deepEqual((outcome.inputs as { headers: unknown }).headers, { cookie: '*sanitized*', 'Proxy-Authorization': '*sanitized*', AUTHORIZATION: '*sanitized*', 'X-Trace': 'abc' });
+    assert.doesNotMatch(JSON.stringify(outcome.inputs), /s3cr3t|cHJveHk6cHc=|tok3n/);
+  });
+
   test('Raw authentication sends its value as the Authorization header', async () => {
     const { http, requests } = fakeHttp(json(200, {}));
     const outcome = await run({ type: 'Http', inputs: { method: 'GET', uri: 'https://api.example.com/', authentication: { type: 'Raw', value: 'Bearer abc' } } }, testContext({ http }));

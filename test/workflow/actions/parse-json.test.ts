@@ -33,6 +33,27 @@ describe('ParseJson', () => {
     assert.deepEqual(outcome.outputs, { body: { id: 9007199254740993n, tags: ['a'] } });
   });
 
+  test('validates integers beyond 2^53 against "integer" and "number", keeping the exact value in the body', async () => {
+    const schema = { type: 'object', properties: { id: { type: 'integer' }, ids: { type: 'array', items: { type: 'number', minimum: 0 } } } };
+    const outcome = await run({ type: 'ParseJson', inputs: { content: '{"id": 9007199254740993, "ids": [1, 9223372036854775807]}', schema } });
+    assert.equal(outcome.status, 'Succeeded');
+    assert.deepEqual(outcome.outputs, { body: { id: 9007199254740993n, ids: [1, 9223372036854775807n] } });
+  });
+
+  test('a big integer that breaks the schema fails with the usual problem, and the body keeps the exact value', async () => {
+    const schema = { type: 'object', properties: { id: { type: 'string' }, n: { type: 'integer', maximum: 100 } } };
+    const outcome = await run({ type: 'ParseJson', inputs: { content: '{"id": 9007199254740993, "n": -9007199254740995}', schema } });
+    assert.equal(outcome.error?.code, 'ValidationFailed');
+    const outputs = outcome.outputs as { body: unknown; errors: { path: string; errorType: string; schemaId: string }[] };
+    assert.deepEqual(outputs.body, { id: 9007199254740993n, n: -9007199254740995n });
+    assert.deepEqual(
+      outputs.errors.map((e) => [e.path, e.errorType, e.schemaId]),
+      [['id', 'type', '#/properties/id/type']],
+    );
+    const tooBig = await run({ type: 'ParseJson', inputs: { content: '{"n": 9007199254740993}', schema } });
+    assert.deepEqual((tooBig.outputs as { errors: { path: string; errorType: string }[] }).errors.map((e) => [e.path, e.errorType]), [['n', 'maximum']]);
+  });
+
   test('parses a binary JSON body ($content-type/$content)', async () => {
     const content = { '$content-type': 'application/json', $content: Buffer.from('{"ok":true}').toString('base64') };
     const outcome = await run({ type: 'ParseJson', inputs: { content, schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } });

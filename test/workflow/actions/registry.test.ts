@@ -91,6 +91,21 @@ describe('secure data propagation', () => {
     assert.equal(references.dynamic, true);
   });
 
+  test('answers a repeated question about the same raw inputs from memory, with the same answer', () => {
+    const raw = { uri: "@{body('Get_secret')}/x", items: ["@triggerBody()", 'plain'] };
+    const first = outputReferences(raw);
+    // The engine asks on every execution (each Foreach iteration): the second call parses nothing.
+    assert.equal(outputReferences(raw), first);
+    assert.equal(outputReferences("@body('Get_secret')"), outputReferences("@body('Get_secret')"));
+    const fresh = outputReferences(structuredClone(raw));
+    assert.notEqual(fresh, first);
+    assert.deepEqual(fresh, first);
+    assert.deepEqual([...first.actions], ['Get_secret']);
+    assert.equal(first.trigger, true);
+    assert.equal(first.dynamic, false);
+    assert.deepEqual(outputReferences(42), { actions: new Set(), trigger: false, dynamic: false });
+  });
+
   test('reading a secured output hides the reader’s inputs; Compose’s hidden outputs do not propagate', () => {
     const producers: Record<string, SecuredProducer> = {
       Get_secret: { type: 'Http', secure: { inputs: false, outputs: true } },

@@ -44,9 +44,32 @@ describe('Wait', () => {
   });
 
   test('a timestamp without an offset is UTC; fractions of seconds are kept', async () => {
-    assert.equal((await run({ type: 'Wait', inputs: { until: { timestamp: '2030-01-02T03:04:05.250' } } })).waitUntil, Date.UTC(2030, 0, 2, 3, 4, 5, 250));
-    assert.equal((await run({ type: 'Wait', inputs: { until: { timestamp: '2030-01-02 03:04:05' } } })).waitUntil, Date.UTC(2030, 0, 2, 3, 4, 5));
-    assert.equal((await run({ type: 'Wait', inputs: { until: { timestamp: '2030-01-02T03:04:05+01:00' } } })).waitUntil, Date.UTC(2030, 0, 2, 2, 4, 5));
+    const context = testContext();
+    context.clock.set(Date.UTC(2029, 5, 1));
+    assert.equal((await run({ type: 'Wait', inputs: { until: { timestamp: '2030-01-02T03:04:05.250' } } }, context)).waitUntil, Date.UTC(2030, 0, 2, 3, 4, 5, 250));
+    assert.equal((await run({ type: 'Wait', inputs: { until: { timestamp: '2030-01-02 03:04:05' } } }, context)).waitUntil, Date.UTC(2030, 0, 2, 3, 4, 5));
+    assert.equal((await run({ type: 'Wait', inputs: { until: { timestamp: '2030-01-02T03:04:05+01:00' } } }, context)).waitUntil, Date.UTC(2030, 0, 2, 2, 4, 5));
+  });
+
+  test('a wait longer than a run may last (366 days) fails with BadRequest on its input, however it is written', async () => {
+    const context = testContext();
+    context.clock.set(Date.UTC(2026, 0, 15, 12));
+    const failure = async (inputs: unknown) => (await run({ type: 'Wait', inputs }, context)).error;
+    // Beyond the Date range, and a month count whose date is not representable: never a wait that ends at once.
+    const days = await failure({ interval: { count: 1e11, unit: 'Day' } });
+    assert.equal(days?.code, 'BadRequest');
+    assert.match(days?.message ?? '', /`interval`.*longer than a run may wait \(366 days\)/);
+    assert.equal((await failure({ interval: { count: 9_000_000_000_000, unit: 'Month' } }))?.code, 'BadRequest');
+    assert.equal((await failure({ interval: { count: 13, unit: 'Month' } }))?.code, 'BadRequest');
+    assert.equal((await failure({ interval: { count: 367, unit: 'Day' } }))?.code, 'BadRequest');
+    const until = await failure({ until: { timestamp: '9999-12-31T00:00:00Z' } });
+    assert.equal(until?.code, 'BadRequest');
+    assert.match(until?.message ?? '', /`until\.timestamp`.*'9999-12-31T00:00:00Z' is further away than a run may wait/);
+    // The limit itself is allowed, and an engine may raise it.
+    assert.equal((await run({ type: 'Wait', inputs: { interval: { count: 366, unit: 'Day' } } }, context)).waitUntil, Date.UTC(2027, 0, 16, 12));
+    const longer = testContext({ limits: { maxWaitMs: 3 * 366 * 86_400_000 } });
+    longer.clock.set(Date.UTC(2026, 0, 15, 12));
+    assert.equal((await run({ type: 'Wait', inputs: { interval: { count: 24, unit: 'Month' } } }, longer)).waitUntil, Date.UTC(2028, 0, 15, 12));
   });
 
   test('weeks are 7 days and months are calendar months', async () => {

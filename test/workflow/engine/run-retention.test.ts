@@ -1,10 +1,11 @@
 /**
  * Run retention (T-D11) on an injected clock: finished runs older than the retention are deleted
  * with their action attempts and stored blobs, unfinished runs never; the maintenance job works in
- * batches and queues itself for the next day; the setting is validated. The store operations
+ * batches and queues itself for the next day, and deletes expired OAuth states; the setting is validated. The store operations
  * behind it (and cancel's) run on SQLite and on PostgreSQL.
  */
 import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
@@ -137,7 +138,28 @@ for (const database of databases) {
       clock.advance(2000);
       while ((await store.runs.get(later)) !== undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       assert.equal(await store.runs.get(later), undefined, "the next day's cleanup ran");
+      // The job that deleted the run is live until its handler returns (it queues the next one first).
+      while ((await store.jobs.countLive(MAINTENANCE_QUEUE)) > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       assert.equal(await store.jobs.countLive(MAINTENANCE_QUEUE), 1, 'and queued the one after');
+    });
+
+    test('the daily cleanup also deletes expired OAuth sign-in states and keeps live ones usable', async (t) => {
+      clock = createManualClock(Date.UTC(2026, 4, 1));
+      store = await openStore(database.config, { clock });
+      t.after(() => store.close());
+      const environment = await store.environments.ensure('default');
+      const principal = await store.principals.create({ kind: 'user', name: `oauth-states-${Date.now()}`, role: 'maker' });
+      const stateOf = (expiresAt: number) =>
+        store.oauthStates.create({ stateHash: createHash('sha256').update(randomUUID()).digest('hex'), environmentId: environment.id, principalId: principal.id, connectionId: null, payload: 'sealed', expiresAt });
+      const now = clock.now();
+      await stateOf(now - 60_000);
+      await stateOf(now - DAY);
+      const live = await stateOf(now + 600_000);
+
+      const retention = createRunRetention({ store, queue: createEmbeddedQueue({ store, clock }), clock, retentionDays: 90 });
+      assert.equal((await retention.cleanup()).expiredOAuthStates, 2);
+      assert.equal((await retention.cleanup()).expiredOAuthStates, 0, 'nothing expired is left');
+      assert.equal((await store.oauthStates.consume(live.stateHash, clock.now()))?.id, live.id, 'a state still in its lifetime is kept');
     });
 
     test('cancel ends an unfinished run and its open attempts at once; a finished run is a conflict', async (t) => {

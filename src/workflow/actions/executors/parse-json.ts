@@ -12,7 +12,7 @@ import type { ActionExecutor, ActionInput } from '../contract.ts';
 import { ActionError, ActionErrorCode, badInput } from '../errors.ts';
 import { describe, evaluateMember, inputsRecord } from '../inputs.ts';
 import { wdlParseJson } from '../wdl-text.ts';
-import { compileJsonSchema, toProblem } from '../json-schema.ts';
+import { compileJsonSchema, schemaProblems } from '../json-schema.ts';
 import type { SchemaValidationProblem } from '../json-schema.ts';
 
 export type { SchemaValidationProblem };
@@ -31,7 +31,7 @@ export const parseJsonExecutor: ActionExecutor = {
     const body = parseContent(action, content);
     const validate = compile(action, schema);
     if (validate(body)) return { status: 'Succeeded', inputs, outputs: { body } };
-    const errors = (validate.errors ?? []).slice(0, MAX_PROBLEMS).map(toProblem);
+    const errors = schemaProblems(validate, MAX_PROBLEMS);
     const first = errors[0];
     const more = (validate.errors?.length ?? 0) - 1;
     return {

@@ -1,7 +1,8 @@
 /**
- * Variables (wdl.md §4): InitializeVariable only at the top level, one well-formed variable per
- * action, each name once; and every use (the variable actions' `name`, `variables('x')` in an
- * expression) comes after the top-level InitializeVariable of that name in the runAfter chain.
+ * Variables (wdl.md §4): InitializeVariable only at the top level, one or several well-formed
+ * variables per action, each name once; and every use (the variable actions' `name`,
+ * `variables('x')` in an expression) comes after the top-level InitializeVariable of that name in
+ * the runAfter chain.
  */
 import type { Issue } from '../../../core/index.ts';
 import { isRecord } from '../../../expressions/index.ts';
@@ -20,26 +21,38 @@ interface Use {
   readonly pointer: string;
 }
 
-/** The variable an InitializeVariable declares, reporting a malformed one. */
-function declaredName(action: WorkflowAction, issues: Issue[]): string | undefined {
+/** One variable an InitializeVariable declares, with the pointer of its `name`. */
+interface Declared {
+  readonly name: string;
+  readonly pointer: string;
+}
+
+/**
+ * The variables an InitializeVariable declares (the designer writes one per action, newer designers
+ * several — the executor takes both), reporting malformed entries and a name given twice.
+ */
+function declaredNames(action: WorkflowAction, issues: Issue[]): Declared[] {
   const inputs = action.inputs;
   const variables = isRecord(inputs) ? inputs['variables'] : undefined;
   const at = `${action.pointer}/inputs/variables`;
-  if (!Array.isArray(variables) || variables.length !== 1) {
-    issues.push(error('variable-initialize-invalid', at, `InitializeVariable \`${action.name}\` must declare exactly one variable: "inputs": { "variables": [ { "name": "…", "type": "String", "value": … } ] }`));
-    return undefined;
+  if (!Array.isArray(variables) || variables.length === 0) {
+    issues.push(error('variable-initialize-invalid', at, `InitializeVariable \`${action.name}\` must declare at least one variable: "inputs": { "variables": [ { "name": "…", "type": "String", "value": … } ] }`));
+    return [];
   }
-  const [entry] = variables;
-  const name = isRecord(entry) ? entry['name'] : undefined;
-  const type = isRecord(entry) ? entry['type'] : undefined;
-  if (typeof name !== 'string' || name === '') {
-    issues.push(error('variable-initialize-invalid', `${at}/0/name`, `InitializeVariable \`${action.name}\` has no variable \`name\` — add one`));
-    return undefined;
-  }
-  if (typeof type !== 'string' || !VARIABLE_TYPES.some((t) => t.toLowerCase() === type.toLowerCase())) {
-    issues.push(error('variable-type-unknown', `${at}/0/type`, `variable \`${name}\`: type ${JSON.stringify(type ?? null)} is not known — use one of ${VARIABLE_TYPES.join(', ')}`));
-  }
-  return name;
+  const declared: Declared[] = [];
+  variables.forEach((entry: unknown, index) => {
+    const name = isRecord(entry) ? entry['name'] : undefined;
+    const type = isRecord(entry) ? entry['type'] : undefined;
+    if (typeof name !== 'string' || name === '') {
+      issues.push(error('variable-initialize-invalid', `${at}/${index}/name`, `InitializeVariable \`${action.name}\` has no variable \`name\` in entry ${index} — add one`));
+      return;
+    }
+    if (typeof type !== 'string' || !VARIABLE_TYPES.some((t) => t.toLowerCase() === type.toLowerCase())) {
+      issues.push(error('variable-type-unknown', `${at}/${index}/type`, `variable \`${name}\`: type ${JSON.stringify(type ?? null)} is not known — use one of ${VARIABLE_TYPES.join(', ')}`));
+    }
+    declared.push({ name, pointer: `${at}/${index}/name` });
+  });
+  return declared;
 }
 
 /** Uses by the variable actions (`inputs.name`, literal only) and by `variables('…')` calls. */
@@ -95,16 +108,17 @@ export function checkVariables(input: CheckInput): Issue[] {
   const nested = new Set<string>();
   for (const action of definition.allActions) {
     if (action.type !== 'InitializeVariable') continue;
-    const name = declaredName(action, issues);
+    const declared = declaredNames(action, issues);
     if (action.parent !== undefined) {
       issues.push(error('variable-initialize-nested', action.pointer, `InitializeVariable \`${action.name}\` is inside \`${action.parent.action}\`; variables can only be initialised at the top level of a workflow (they are global to the run) — move it out and set the value inside with SetVariable`));
-      if (name !== undefined) nested.add(name.toLowerCase());
+      for (const { name } of declared) nested.add(name.toLowerCase());
       continue;
     }
-    if (name === undefined) continue;
-    const first = initializers.get(name.toLowerCase());
-    if (first === undefined) initializers.set(name.toLowerCase(), { action, name });
-    else issues.push(error('variable-duplicate', `${action.pointer}/inputs/variables/0/name`, `variable \`${name}\` is already initialised by \`${first.action.name}\` — initialise it once and change it with SetVariable`));
+    for (const { name, pointer } of declared) {
+      const first = initializers.get(name.toLowerCase());
+      if (first === undefined) initializers.set(name.toLowerCase(), { action, name });
+      else issues.push(error('variable-duplicate', pointer, `variable \`${name}\` is already initialised by \`${first.action.name}\`${first.action === action ? ' (earlier in the same list)' : ''} — initialise it once and change it with SetVariable`));
+    }
   }
   const before = predecessorsOf(definition);
   const declared = [...initializers.values()].map((entry) => entry.name);
