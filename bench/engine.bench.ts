@@ -50,9 +50,18 @@ function announce(ready: Ready): void {
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 
-/** Stops when the parent closes stdin (also when the parent dies): no orphans. */
+/**
+ * Answers `cpu` lines on stdin with this process's CPU time so far (all threads, µs) and stops when
+ * the parent closes stdin (also when the parent dies): no orphans.
+ */
 function untilParentCloses(close: () => Promise<void>): void {
-  createInterface({ input: process.stdin }).on('close', () => {
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (line !== 'cpu') return;
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpuMicros: user + system })}\n`);
+  });
+  lines.on('close', () => {
     void close().finally(() => process.exit(0));
   });
 }
@@ -94,18 +103,35 @@ async function runPlugboard(dataDir: string): Promise<void> {
 interface Child {
   readonly process: ChildProcess;
   readonly ready: Ready;
+  /** The child's CPU time so far (µs, all threads). */
+  cpuMicros(): Promise<number>;
 }
 
-function startChild(role: string, ...args: string[]): Promise<Child> {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', import.meta.filename, '--role', role, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+function startChild(role: string, args: readonly string[], nodeFlags: readonly string[] = []): Promise<Child> {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', ...nodeFlags, import.meta.filename, '--role', role, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ process: child, ready: JSON.parse(line) as Ready }));
+    const waiting: ((line: string) => void)[] = [];
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      lines.on('line', (next) => waiting.shift()?.(next));
+      resolve({
+        process: child,
+        ready: JSON.parse(line) as Ready,
+        cpuMicros: () =>
+          new Promise<number>((answer) => {
+            waiting.push((next) => answer((JSON.parse(next) as { cpuMicros: number }).cpuMicros));
+            child.stdin!.write('cpu\n');
+          }),
+      });
+    });
   });
 }
 
 interface Measured {
+  /** CPU time of the measured server per call (µs). */
+  readonly cpuPerCall: number;
   readonly requests: number;
   readonly perSecond: number;
   readonly p50: number;
@@ -113,10 +139,13 @@ interface Measured {
   readonly errors: number;
 }
 
-async function load(target: Ready, seconds: number, connections: number): Promise<Measured> {
+async function load(child: Child, seconds: number, connections: number): Promise<Measured> {
+  const target = child.ready;
   const autocannon = createRequire(import.meta.url)('autocannon') as (options: object) => Promise<{ requests: { total: number; average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number }>;
+  const cpuBefore = await child.cpuMicros();
   const result = await autocannon({ url: `http://127.0.0.1:${target.port}${target.path}`, method: 'POST', headers: { ...target.headers, 'content-type': 'application/json' }, body: target.body, connections, duration: seconds });
-  return { requests: result.requests.total, perSecond: result.requests.total / seconds, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  const cpuPerCall = ((await child.cpuMicros()) - cpuBefore) / Math.max(1, result.requests.total);
+  return { cpuPerCall, requests: result.requests.total, perSecond: result.requests.total / seconds, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
 function median(values: readonly number[]): number {
@@ -125,13 +154,14 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-async function orchestrate(options: { seconds: number; rounds: number; connections: number }): Promise<void> {
+async function orchestrate(options: { seconds: number; rounds: number; connections: number; cpuProfDir: string | undefined }): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'plugboard-bench-engine-'));
   const children: ChildProcess[] = [];
   try {
-    const echo = await startChild('echo');
+    const echo = await startChild('echo', []);
     children.push(echo.process);
-    const plugboard = await startChild('plugboard', '--data', dataDir);
+    // --cpu-prof-dir: a V8 CPU profile of the plugboard process, written when it exits.
+    const plugboard = await startChild('plugboard', ['--data', dataDir], options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`]);
     children.push(plugboard.process);
 
     // Check the flow answers what the echo answers before measuring.
@@ -140,32 +170,33 @@ async function orchestrate(options: { seconds: number; rounds: number; connectio
     const answered = await probe.json();
     if (probe.status !== 200 || JSON.stringify(answered) !== JSON.stringify(expected)) throw new Error(`the flow answered ${probe.status} ${JSON.stringify(answered)}, expected ${JSON.stringify(expected)}`);
 
-    await load(echo.ready, 2, options.connections);
-    await load(plugboard.ready, 3, options.connections);
+    await load(echo, 2, options.connections);
+    await load(plugboard, 3, options.connections);
     const echoRounds: Measured[] = [];
     const flowRounds: Measured[] = [];
     for (let round = 0; round < options.rounds; round++) {
       const order = round % 2 === 0 ? (['echo', 'flow'] as const) : (['flow', 'echo'] as const);
       for (const which of order) {
-        if (which === 'echo') echoRounds.push(await load(echo.ready, options.seconds, options.connections));
-        else flowRounds.push(await load(plugboard.ready, options.seconds, options.connections));
+        if (which === 'echo') echoRounds.push(await load(echo, options.seconds, options.connections));
+        else flowRounds.push(await load(plugboard, options.seconds, options.connections));
       }
     }
     const ratios = flowRounds.map((flow, index) => flow.perSecond / (echoRounds[index]?.perSecond ?? 1));
     const errors = flowRounds.reduce((sum, r) => sum + r.errors, 0);
     const line = (name: string, rounds: readonly Measured[]): string =>
-      `  ${name.padEnd(34)} ${Math.round(median(rounds.map((r) => r.perSecond))).toLocaleString('en-US').padStart(7)} req/s   p50 ${median(rounds.map((r) => r.p50))} ms   p99 ${median(rounds.map((r) => r.p99))} ms`;
+      `  ${name.padEnd(34)} ${Math.round(median(rounds.map((r) => r.perSecond))).toLocaleString('en-US').padStart(7)} req/s   p50 ${median(rounds.map((r) => r.p50))} ms   p99 ${median(rounds.map((r) => r.p99))} ms   ${Math.round(median(rounds.map((r) => r.cpuPerCall)))} µs CPU/call`;
     process.stdout.write(
       [
         `bench:engine — ${options.rounds} rounds × ${options.seconds} s, ${options.connections} connections`,
         line('node:http JSON echo (baseline)', echoRounds),
         line('flow Request → Compose → Response', flowRounds),
+        `  CPU per call echo/flow ${(median(echoRounds.map((r) => r.cpuPerCall)) / median(flowRounds.map((r) => r.cpuPerCall))).toFixed(3)} (steadier than req/s on a shared machine)`,
         `  ratio ${median(ratios).toFixed(3)} (rounds: ${ratios.map((r) => r.toFixed(3)).join(', ')}), target ≥ 0.10 — ${median(ratios) >= 0.1 ? 'met' : 'NOT met'}; ${errors} failed calls`,
       ].join('\n') + '\n',
     );
   } finally {
     for (const child of children) child.stdin?.end();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, options.cpuProfDir === undefined ? 500 : 3_000));
     for (const child of children) child.kill('SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -178,8 +209,9 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
+    'cpu-prof-dir': { type: 'string' },
   },
 });
 if (values.role === 'echo') await runEcho();
 else if (values.role === 'plugboard') await runPlugboard(values.data ?? '');
-else await orchestrate({ seconds: Number(values.duration), rounds: Number(values.rounds), connections: Number(values.connections) });
+else await orchestrate({ seconds: Number(values.duration), rounds: Number(values.rounds), connections: Number(values.connections), cpuProfDir: values['cpu-prof-dir'] });

@@ -101,15 +101,20 @@ export function evaluateExpression(expression: string, context: ExpressionContex
   return defaultEvaluator.evaluateExpression(expression, context);
 }
 
+/** The clock of one evaluation: the context's fixed `utcNow` (parsed when first read: most expressions never ask) or `clock`. */
 function fixedNow(context: ExpressionContext, clock: Clock): () => DateTimeValue {
-  if (context.utcNow === undefined) return () => fromEpochMilliseconds(clock.now());
-  let fixed: DateTimeValue;
-  try {
-    const parsed = parseDateTime(context.utcNow, { culture: invariantCulture(), defaultYear: 2000 });
-    fixed = { ticks: parsed.ticks, kind: 'utc' };
-  } catch (error) {
-    if (error instanceof DateTimeError) throw new UserInputError(`the context's utcNow is not an ISO-8601 timestamp (such as 2018-03-01T00:00:00Z): ${error.message}`, { code: 'ExpressionContextInvalid' });
-    throw error;
-  }
-  return () => fixed;
+  const utcNow = context.utcNow;
+  if (utcNow === undefined) return () => fromEpochMilliseconds(clock.now());
+  let fixed: DateTimeValue | undefined;
+  return () => {
+    if (fixed !== undefined) return fixed;
+    try {
+      const parsed = parseDateTime(utcNow, { culture: invariantCulture(), defaultYear: 2000 });
+      fixed = { ticks: parsed.ticks, kind: 'utc' };
+    } catch (error) {
+      if (error instanceof DateTimeError) throw new UserInputError(`the context's utcNow is not an ISO-8601 timestamp (such as 2018-03-01T00:00:00Z): ${error.message}`, { code: 'ExpressionContextInvalid' });
+      throw error;
+    }
+    return fixed;
+  };
 }

@@ -62,6 +62,8 @@ export interface AppOptions {
   readonly metrics?: Pick<PlugboardMetrics, 'render'>;
   /** Who may read `GET /metrics`: `token` (default; `metrics:read`, admins) or `public` (no token). */
   readonly metricsAccess?: 'token' | 'public';
+  /** The scrape-only bearer token (PLUGBOARD_METRICS_TOKEN): it reads `GET /metrics` and nothing else. */
+  readonly metricsToken?: string;
   /**
    * Sees every route as it is registered, with the permission and resource it declares (the
    * route × role matrix test lists the routes with it).
@@ -103,7 +105,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const { onRoute } = options;
   if (onRoute !== undefined) app.addHook('onRoute', (route) => onRoute({ method: route.method, url: route.url, config: route.config }));
-  app.addHook('onRequest', createAuthHook(options.store, options.clock ?? systemClock));
+  app.addHook('onRequest', createAuthHook(options.store, { clock: options.clock ?? systemClock, metricsToken: options.metricsToken }));
   registerSystemRoutes(app, options);
   registerRoleRoutes(app, { store: options.store });
   registerCatalogRoutes(app, options);

@@ -6,13 +6,18 @@
  * Data-plane routes (the `/apim` runtime route) set `reuseTokenLookup`: their token lookup may be
  * up to {@link TOKEN_LOOKUP_REUSE_MS} old, which saves a database query per call. Every other
  * route looks the token up afresh, and each fresh lookup also refreshes (or drops) the reused one.
+ *
+ * The scrape-only token (PLUGBOARD_METRICS_TOKEN), when configured, is recognised before any
+ * lookup by comparing hashes in constant time; it authorizes only what `scrapeTokenHolds` allows
+ * and is answered as an unknown token everywhere else.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { PlugboardError, UserInputError } from '../core/index.ts';
 import { isRecord } from '../expressions/index.ts';
 import type { Clock } from '../core/index.ts';
 import type { PrincipalRecord, Store } from '../storage/index.ts';
-import { createAuthorizer } from './permissions.ts';
+import { createAuthorizer, scrapeTokenHolds } from './permissions.ts';
 import type { AccessDecision, Permission, RouteResource } from './permissions.ts';
 import { hashToken } from './tokens.ts';
 
@@ -55,13 +60,25 @@ const MAX_REUSED_LOOKUPS = 10_000;
 
 type FoundToken = NonNullable<Awaited<ReturnType<Store['apiTokens']['findActiveByHash']>>>;
 
+const UNKNOWN_TOKEN = 'the API token is unknown, revoked or expired — create a new one';
+
 function unauthorized(message: string): PlugboardError {
   return new PlugboardError(message, { code: 'Unauthorized', kind: 'unauthorized' });
 }
 
+/** Options of {@link createAuthHook}. */
+export interface AuthHookOptions {
+  readonly clock: Clock;
+  /** The scrape-only token (PLUGBOARD_METRICS_TOKEN); absent: there is none. */
+  readonly metricsToken?: string | undefined;
+}
+
 /** Builds the onRequest hook that authenticates and authorizes every route. */
-export function createAuthHook(store: Store, clock: Clock) {
+export function createAuthHook(store: Store, options: AuthHookOptions) {
+  const { clock } = options;
   const authorizer = createAuthorizer(store, clock);
+  // Only the hash is kept; hashes have one length, so the comparison takes the same time whatever is sent.
+  const scrapeTokenHash = options.metricsToken === undefined ? undefined : Buffer.from(hashToken(options.metricsToken), 'hex');
   // Keyed by token hash, oldest first (an entry is re-inserted when refreshed); holds no raw token.
   const recent = new Map<string, { readonly at: number; readonly found: FoundToken }>();
 
@@ -97,9 +114,15 @@ export function createAuthHook(store: Store, clock: Clock) {
     if (header === undefined) throw unauthorized('this endpoint needs an API token — send `Authorization: Bearer <token>`');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match?.[1] === undefined) throw unauthorized('the Authorization header must have the form `Bearer <token>`');
+    const tokenHash = hashToken(match[1]);
+    if (scrapeTokenHash !== undefined && timingSafeEqual(scrapeTokenHash, Buffer.from(tokenHash, 'hex'))) {
+      // No principal: the route runs without one, and any route the token does not cover never learns it was special.
+      if (!request.is404 && permission !== undefined && permission !== 'token-if-sent' && scrapeTokenHolds(permission)) return;
+      throw unauthorized(UNKNOWN_TOKEN);
+    }
     const reuse = request.routeOptions.config.reuseTokenLookup === true;
-    const found = await findToken(hashToken(match[1]), reuse);
-    if (found === undefined) throw unauthorized('the API token is unknown, revoked or expired — create a new one');
+    const found = await findToken(tokenHash, reuse);
+    if (found === undefined) throw unauthorized(UNKNOWN_TOKEN);
     request.principal = found.principal;
     if (request.is404 || permission === 'token-if-sent') return;
     // A route without a declared permission is refused: forgetting to declare one must not open it.

@@ -12,6 +12,9 @@
  *
  * Routes do no role checks of their own; lists are filtered by the decision this returns
  * (`flowsVisibleTo`, `runsStartedBy`).
+ *
+ * The scrape-only token (PLUGBOARD_METRICS_TOKEN) stands for no principal and holds only what
+ * {@link scrapeTokenHolds} says; anywhere else the auth hook treats it as an unknown token.
  */
 import { NotFoundError, PlugboardError } from '../core/index.ts';
 import type { Clock } from '../core/index.ts';
@@ -132,6 +135,17 @@ const LEVEL_RANK: Readonly<Record<FlowAccessLevel, number>> = { run: 1, edit: 2,
 
 /** Most role lookups kept for reuse; beyond it the map starts again. */
 const MAX_REUSED_ROLES = 10_000;
+
+/**
+ * What the scrape-only token holds: reading `GET /metrics`, so Prometheus needs no admin token.
+ * Nothing else, ever: it is a shared secret in a scraper's config, not a principal.
+ */
+const SCRAPE_TOKEN_PERMISSIONS: ReadonlySet<Permission> = new Set(['metrics:read']);
+
+/** True when the scrape-only token (PLUGBOARD_METRICS_TOKEN) holds `permission`. */
+export function scrapeTokenHolds(permission: Permission): boolean {
+  return SCRAPE_TOKEN_PERMISSIONS.has(permission);
+}
 
 /** True when `role` holds `permission` (before any flow access is considered). */
 export function roleHasPermission(role: PrincipalRole, permission: Permission): boolean {

@@ -59,7 +59,7 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
     started.unshift({ what: 'the run workers', close: () => runner.stop() });
     // Callback URLs start with the public URL; with port 0 (tests) it is known once listening.
     let publicUrl = config.publicUrl;
-    const triggerWiring = createTriggerWiring({ store, secrets, queue: runner.queue, gateway, publicUrl: () => publicUrl, logger, observer: metrics });
+    const triggerWiring = createTriggerWiring({ store, secrets, queue: runner.queue, gateway, publicUrl: () => publicUrl, logger, observer: metrics, replyingRuns: runner.runs });
     started.unshift({ what: 'the trigger worker', close: () => triggerWiring.stop() });
     const app = await createApp({
       store,
@@ -72,6 +72,7 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
       triggers: triggerWiring.triggers,
       logger: log,
       ...(config.metrics.access === 'off' ? {} : { metrics, metricsAccess: config.metrics.access }),
+      ...(config.metrics.token === undefined ? {} : { metricsToken: config.metrics.token }),
     });
     started.unshift({ what: 'the HTTP server', close: () => app.close() });
     const address = await app.listen({ port: config.port, host: config.host });

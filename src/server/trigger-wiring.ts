@@ -40,6 +40,8 @@ export interface TriggerWiringOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly observer?: TriggerServiceOptions['observer'];
+  /** Runs whose caller waits for a Response start here (pure first steps executed at once). */
+  readonly replyingRuns?: TriggerServiceOptions['replyingRuns'];
 }
 
 /** The trigger service with its worker's start and stop. */
@@ -62,6 +64,7 @@ export function createTriggerWiring(options: TriggerWiringOptions): TriggerWirin
     publicUrl: options.publicUrl,
     logger,
     ...(options.observer === undefined ? {} : { observer: options.observer }),
+    ...(options.replyingRuns === undefined ? {} : { replyingRuns: options.replyingRuns }),
     ...(options.gateway === undefined ? {} : { ports: createTriggerPorts(options.store, options.gateway, clock) }),
   });
   let worker: JobWorker | undefined;

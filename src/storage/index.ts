@@ -76,6 +76,7 @@ export type {
   RunSummary,
   RunRecord,
   CreateRunInput,
+  CreateRunWithHistoryInput,
   FinishRunInput,
   CancelRunInput,
   RunListOptions,

@@ -1,5 +1,6 @@
 /** The `runs`, `run_actions` and `run_blobs` tables behind {@link RunStore}: the engine's journal. */
-import type { Kysely, Selectable } from 'kysely';
+import { Buffer } from 'node:buffer';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { ConflictError, NotFoundError, PlugboardError, UserInputError, newId } from '../core/index.ts';
 import type { Clock } from '../core/index.ts';
@@ -14,6 +15,7 @@ import type { Database, RunActionsTable, RunsTable } from './schema.ts';
 import type {
   ActionAddress,
   ActionRecord,
+  CreateRunInput,
   FinishActionInput,
   FinishedRunStatus,
   RunRecord,
@@ -167,36 +169,10 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
 
   return {
     async create(input) {
-      if (input.id !== undefined) requireName(input.id, 'run id');
-      requirePositiveInteger(input.flowVersion, 'run flowVersion');
-      const status = input.status ?? 'Running';
-      requireOneOf(status, UNFINISHED_RUN_STATUSES, 'new run status');
-      for (const [value, what] of [
-        [input.triggerName, 'run triggerName'],
-        [input.correlationId, 'run correlationId'],
-        [input.clientTrackingId, 'run clientTrackingId'],
-        [input.startedBy, 'run startedBy'],
-      ] as const) {
-        if (value !== undefined && value !== null) requireName(value, what);
-      }
+      const status = checkCreate(input);
       const id = input.id ?? newId();
       return atomically(db, async (trx) => {
-        const version = await trx
-          .selectFrom('flow_versions')
-          .innerJoin('flows', 'flows.id', 'flow_versions.flow_id')
-          .select('flows.environment_id')
-          .where('flow_versions.flow_id', '=', input.flowId)
-          .where('flow_versions.version', '=', input.flowVersion)
-          .executeTakeFirst();
-        if (version === undefined) {
-          const flow = await trx.selectFrom('flows').select('id').where('id', '=', input.flowId).executeTakeFirst();
-          if (flow === undefined) throw new NotFoundError(`flow ${input.flowId} does not exist`, { code: StorageErrorCode.FlowNotFound, details: { id: input.flowId } });
-          throw new NotFoundError(`flow ${input.flowId} has no version ${input.flowVersion}`, {
-            code: StorageErrorCode.FlowVersionNotFound,
-            details: { id: input.flowId, version: input.flowVersion },
-          });
-        }
-        if (input.startedBy !== undefined && input.startedBy !== null) await requirePrincipal(trx, input.startedBy);
+        const version = await environmentOfVersion(trx, input);
         const now = clock.now();
         const blobs: BlobTexts = new Map();
         const row = await trx
@@ -233,6 +209,106 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
           .returningAll()
           .executeTakeFirstOrThrow();
         return toRun(updated, blobs);
+      });
+    },
+
+    async createWithHistory(inputs) {
+      for (const { run, actions, end } of inputs) {
+        checkCreate(run);
+        for (const action of actions) {
+          checkAddress({ ...action, runId: run.id });
+          checkFinish(action);
+        }
+        if (end !== undefined) requireOneOf(end.status, FINISHED_RUN_STATUSES, 'final run status');
+      }
+      if (inputs.length === 0) return;
+      await atomically(db, async (trx) => {
+        const now = clock.now();
+        // Each flow version (and starter) is checked once, however many runs it has here.
+        const environments = new Map<string, string>();
+        for (const { run } of inputs) {
+          const key = `${run.flowId}@${run.flowVersion}@${run.startedBy ?? ''}`;
+          if (!environments.has(key)) environments.set(key, (await environmentOfVersion(trx, run)).environment_id);
+        }
+        // Values above the blob threshold go to run_blobs, which refer to the run: run rows come first.
+        const large: { runId: string; field: 'trigger' | 'outputs'; value: unknown }[] = [];
+        const inlined = (runId: string, value: unknown, field: 'trigger' | 'outputs', what: string): string | null => {
+          if (value === undefined) return null;
+          const text = toJsonText(value, what);
+          if (text.length > thresholdBytes / 3 && Buffer.byteLength(text, 'utf8') > thresholdBytes) {
+            large.push({ runId, field, value });
+            return null;
+          }
+          return text;
+        };
+        const runRows: Insertable<RunsTable>[] = inputs.map(({ run, end }) => ({
+          id: run.id,
+          flow_id: run.flowId,
+          flow_version: run.flowVersion,
+          environment_id: environments.get(`${run.flowId}@${run.flowVersion}@${run.startedBy ?? ''}`) ?? '',
+          status: end?.status ?? run.status ?? 'Running',
+          trigger_name: run.triggerName ?? null,
+          trigger_outputs: inlined(run.id, run.triggerOutputs, 'trigger', `run ${run.id} triggerOutputs`),
+          trigger_outputs_blob: null,
+          outputs: end === undefined ? null : inlined(run.id, end.outputs, 'outputs', `run ${run.id} outputs`),
+          outputs_blob: null,
+          error: end?.error === undefined ? null : toJsonText(end.error, `run ${run.id} error`),
+          correlation_id: run.correlationId ?? null,
+          client_tracking_id: run.clientTrackingId ?? null,
+          started_by: run.startedBy ?? null,
+          started_at: run.startedAt ?? now,
+          ended_at: end === undefined ? null : now,
+        }));
+        for (let start = 0; start < runRows.length; start += 100) {
+          const chunk = runRows.slice(start, start + 100);
+          const written = await trx.insertInto('runs').values(chunk).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
+          if (written.length !== chunk.length) {
+            const taken = chunk.find((row) => !written.some((w) => w.id === row.id))?.id;
+            throw new ConflictError(`run ${taken} already exists — use a new id`, { code: StorageErrorCode.RunExists, details: { id: taken } });
+          }
+        }
+        const blobs: BlobTexts = new Map();
+        for (const { runId, field, value } of large) {
+          const stored = await storeValue(trx, value, { runId, field: `run ${runId} ${field === 'trigger' ? 'triggerOutputs' : 'outputs'}`, thresholdBytes, nowMs: now, written: blobs });
+          await trx
+            .updateTable('runs')
+            .set(field === 'trigger' ? { trigger_outputs: stored.inline, trigger_outputs_blob: stored.blob } : { outputs: stored.inline, outputs_blob: stored.blob })
+            .where('id', '=', runId)
+            .execute();
+        }
+        const rows: Insertable<RunActionsTable>[] = [];
+        for (const { run, actions } of inputs) {
+          const attempts = new Map<string, number>();
+          for (const action of actions) {
+            const iterationKey = action.iterationKey ?? '';
+            const key = `${iterationKey}\u0000${action.name}`;
+            const attempt = (attempts.get(key) ?? 0) + 1;
+            attempts.set(key, attempt);
+            const field = (what: string) => `action "${action.name}"${iterationKey === '' ? '' : ` (${iterationKey})`} ${what}`;
+            const target = (what: string) => ({ runId: run.id, field: field(what), thresholdBytes, nowMs: now, written: blobs });
+            const stored = await storeValue(trx, action.inputs, target('inputs'));
+            const produced = await storeValue(trx, action.outputs, target('outputs'));
+            rows.push({
+              id: newId(),
+              run_id: run.id,
+              name: action.name,
+              iteration_key: iterationKey,
+              attempt,
+              status: action.status,
+              inputs: stored.inline,
+              inputs_blob: stored.blob,
+              outputs: produced.inline,
+              outputs_blob: produced.blob,
+              error: action.error === undefined ? null : toJsonText(action.error, field('error')),
+              tracked_properties: trackedText(action.trackedProperties, field('trackedProperties')),
+              idempotency_key: action.idempotencyKey ?? defaultIdempotencyKey(run.id, action.name, iterationKey),
+              started_at: now,
+              ended_at: now,
+            });
+          }
+        }
+        // Chunks keep each statement below the bound-parameter limits of both drivers.
+        for (let start = 0; start < rows.length; start += 200) await trx.insertInto('run_actions').values(rows.slice(start, start + 200)).execute();
       });
     },
 
@@ -508,6 +584,44 @@ function defaultIdempotencyKey(runId: string, name: string, iterationKey: string
 
 function isUnfinished(status: string): boolean {
   return status === 'Running' || status === 'Waiting';
+}
+
+/** Checks a new run's fields; returns its initial status. */
+function checkCreate(input: CreateRunInput): UnfinishedRunStatus {
+  if (input.id !== undefined) requireName(input.id, 'run id');
+  requirePositiveInteger(input.flowVersion, 'run flowVersion');
+  const status = input.status ?? 'Running';
+  requireOneOf(status, UNFINISHED_RUN_STATUSES, 'new run status');
+  for (const [value, what] of [
+    [input.triggerName, 'run triggerName'],
+    [input.correlationId, 'run correlationId'],
+    [input.clientTrackingId, 'run clientTrackingId'],
+    [input.startedBy, 'run startedBy'],
+  ] as const) {
+    if (value !== undefined && value !== null) requireName(value, what);
+  }
+  return status;
+}
+
+/** The environment of the run's flow version; NotFoundError naming the missing flow or version. Checks the starter too. */
+async function environmentOfVersion(trx: Kysely<Database>, input: CreateRunInput): Promise<{ readonly environment_id: string }> {
+  const version = await trx
+    .selectFrom('flow_versions')
+    .innerJoin('flows', 'flows.id', 'flow_versions.flow_id')
+    .select('flows.environment_id')
+    .where('flow_versions.flow_id', '=', input.flowId)
+    .where('flow_versions.version', '=', input.flowVersion)
+    .executeTakeFirst();
+  if (version === undefined) {
+    const flow = await trx.selectFrom('flows').select('id').where('id', '=', input.flowId).executeTakeFirst();
+    if (flow === undefined) throw new NotFoundError(`flow ${input.flowId} does not exist`, { code: StorageErrorCode.FlowNotFound, details: { id: input.flowId } });
+    throw new NotFoundError(`flow ${input.flowId} has no version ${input.flowVersion}`, {
+      code: StorageErrorCode.FlowVersionNotFound,
+      details: { id: input.flowId, version: input.flowVersion },
+    });
+  }
+  if (input.startedBy !== undefined && input.startedBy !== null) await requirePrincipal(trx, input.startedBy);
+  return version;
 }
 
 function checkAddress(address: ActionAddress): void {

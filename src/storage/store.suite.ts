@@ -1003,6 +1003,78 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
         assert.equal(actions.filter((a) => a.status === 'Running').length, 1, 'exactly one attempt may be in flight');
       });
 
+      it('writes runs executed in memory with their attempts and ends in one call', async () => {
+        const flow = await newFlow();
+        const [done, going] = [newId(), newId()];
+        const startedAt = Date.now() - 5;
+        await store.runs.createWithHistory([
+          {
+            run: { id: done, flowId: flow.id, flowVersion: 1, triggerName: 'manual', triggerOutputs: { body: { name: 'Ada' } }, clientTrackingId: 'track-9', startedAt },
+            actions: [
+              { name: 'Compose', status: 'Succeeded', inputs: { a: 1 }, outputs: { a: 1 } },
+              { name: 'Retry', status: 'Failed', error: { code: 'X', message: 'first' } },
+              { name: 'Retry', status: 'Succeeded', outputs: 2 },
+              { name: 'Loop', iterationKey: 'Each#0', status: 'Succeeded', outputs: 'zero' },
+              { name: 'Never', status: 'Skipped', error: { code: 'ActionSkipped', message: 'skipped' } },
+            ],
+            end: { status: 'Failed', error: { code: 'ActionFailed', message: 'boom' }, outputs: { result: 'r' } },
+          },
+          { run: { id: going, flowId: flow.id, flowVersion: 1, triggerName: 'manual', triggerOutputs: null }, actions: [{ name: 'Compose', status: 'Succeeded', outputs: 'x' }] },
+        ]);
+        const ended = await store.runs.get(done);
+        assert.equal(ended?.status, 'Failed');
+        assert.deepEqual(ended?.error, { code: 'ActionFailed', message: 'boom' });
+        assert.deepEqual(ended?.outputs, { result: 'r' });
+        assert.deepEqual(ended?.triggerOutputs, { body: { name: 'Ada' } });
+        assert.equal(ended?.environmentId, flow.environmentId);
+        assert.equal(ended?.clientTrackingId, 'track-9');
+        assert.equal(ended?.startedAt, startedAt);
+        assert.ok(ended?.endedAt !== null && (ended?.endedAt ?? 0) >= startedAt);
+        const actions = await store.runs.listActions(done);
+        assert.deepEqual(
+          actions.map((a) => [a.name, a.iterationKey, a.attempt, a.status]),
+          [['Compose', '', 1, 'Succeeded'], ['Retry', '', 1, 'Failed'], ['Retry', '', 2, 'Succeeded'], ['Loop', 'Each#0', 1, 'Succeeded'], ['Never', '', 1, 'Skipped']],
+        );
+        assert.deepEqual(actions[2]?.outputs, 2);
+        assert.ok(actions.every((a) => a.endedAt !== null), 'every attempt is final');
+        const open = await store.runs.get(going);
+        assert.equal(open?.status, 'Running');
+        assert.equal(open?.endedAt, null);
+        assert.equal(open?.outputs, null);
+        // A run written Running goes on like any other: its next action starts as attempt 1, the written one stays.
+        const next = await store.runs.startAction({ runId: going, name: 'Http' });
+        assert.equal(next.attempt, 1);
+        assert.equal((await store.runs.listActions(going)).length, 2);
+      });
+
+      it('writes nothing of a batch when one of its runs is refused (taken id, unknown version, bad status)', async () => {
+        const flow = await newFlow();
+        const taken = await store.runs.create({ flowId: flow.id, flowVersion: 1 });
+        const fresh = newId();
+        const ok = { run: { id: fresh, flowId: flow.id, flowVersion: 1 }, actions: [{ name: 'A', status: 'Succeeded' as const }] };
+        await assert.rejects(store.runs.createWithHistory([ok, { run: { id: taken.id, flowId: flow.id, flowVersion: 1 }, actions: [] }]), (error: unknown) => error instanceof ConflictError && /already exists/.test(error.message));
+        await assert.rejects(store.runs.createWithHistory([ok, { run: { id: newId(), flowId: flow.id, flowVersion: 7 }, actions: [] }]), (error: unknown) => error instanceof NotFoundError && /no version 7/.test(error.message));
+        await assert.rejects(store.runs.createWithHistory([{ ...ok, actions: [{ name: 'A', status: 'Running' as never }] }]), UserInputError);
+        assert.equal(await store.runs.get(fresh), undefined);
+        await store.runs.createWithHistory([ok]);
+        assert.equal((await store.runs.get(fresh))?.status, 'Running');
+      });
+
+      it('stores large values of runs written in memory apart and returns them unchanged', async () => {
+        const flow = await newFlow();
+        const big = (seed: string) => ({ seed, text: `${seed}é😀`.repeat(Math.ceil(RUN_BLOB_THRESHOLD_BYTES / 4)) });
+        const id = newId();
+        await store.runs.createWithHistory([
+          { run: { id, flowId: flow.id, flowVersion: 1, triggerOutputs: big('trigger') }, actions: [{ name: 'Big', status: 'Succeeded', inputs: big('in'), outputs: big('out') }], end: { status: 'Succeeded', outputs: big('run') } },
+        ]);
+        const read = await store.runs.get(id);
+        assert.deepEqual(read?.triggerOutputs, big('trigger'));
+        assert.deepEqual(read?.outputs, big('run'));
+        const [action] = await store.runs.listActions(id);
+        assert.deepEqual(action?.inputs, big('in'));
+        assert.deepEqual(action?.outputs, big('out'));
+      });
+
       it('stores large trigger outputs, inputs and outputs apart and returns them unchanged', async () => {
         const flow = await newFlow();
         const big = (seed: string) => ({ seed, text: `${seed}é😀`.repeat(Math.ceil(RUN_BLOB_THRESHOLD_BYTES / 4)), list: Array.from({ length: 100 }, (_, i) => ({ i })) });

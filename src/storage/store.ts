@@ -658,6 +658,19 @@ export interface CreateRunInput {
   readonly startedBy?: string | null;
 }
 
+/**
+ * Input of {@link RunStore.createWithHistory}: a run that executed before it was written (its pure
+ * first steps ran in memory), with its history and, when it ended, its end.
+ */
+export interface CreateRunWithHistoryInput {
+  /** The id the run executed under (required: its history refers to it). */
+  readonly run: CreateRunInput & { readonly id: string; readonly startedAt?: number };
+  /** Final attempts in the order they happened; attempts of the same action and iteration are numbered in that order. */
+  readonly actions: readonly Omit<RecordActionInput, 'runId'>[];
+  /** The run's end; without it the run is written `Running` (its job continues it). */
+  readonly end?: FinishRunInput;
+}
+
 /** Input of {@link RunStore.finish}. */
 export interface FinishRunInput {
   readonly status: FinishedRunStatus;
@@ -757,6 +770,12 @@ export interface RecordActionInput extends ActionAddress, FinishActionInput {}
 export interface RunStore {
   /** Starts a run of an existing flow version; NotFoundError when the flow or version is missing, ConflictError when the id is taken. */
   create(input: CreateRunInput): Promise<RunRecord>;
+  /**
+   * Writes runs together with the attempts they already made and, when given, their ends — a few
+   * statements for all of them instead of a transaction per step (group commit of runs executed in
+   * memory). All or nothing; the errors of {@link create}.
+   */
+  createWithHistory(runs: readonly CreateRunWithHistoryInput[]): Promise<void>;
   /** The run with this id, trigger outputs and outputs included, if any. */
   get(id: string): Promise<RunRecord | undefined>;
   /** The run with this id without its trigger outputs and outputs (no blob is read), if any: for checks that need only who started it and where. */

@@ -76,7 +76,7 @@ export type { ConnectionReferenceTable, ConnectorPortOptions, ResolvedConnection
 export type { RunActionResult } from './engine/run-engine.ts';
 export { runWorkflow } from './engine/run-workflow.ts';
 export type { RunFlowTarget, RunResult, RunWorkflowOptions } from './engine/run-workflow.ts';
-export type { ResubmitOptions, RunLauncher, RunLifecycle, RunReply, StartRunInput } from './engine/run-launcher-types.ts';
+export type { ReplyingRunInput, ReplyingRuns, ResubmitOptions, RunLauncher, RunLifecycle, RunReply, StartRunInput } from './engine/run-launcher-types.ts';
 export { RUNS_QUEUE, createRunLauncher } from './engine/run-launcher.ts';
 export type { DurableRuns, ExecuteOptions, ExecutionOutcome, RunFlowContext, RunLauncherOptions, RunWorkerOptions } from './engine/run-launcher.ts';
 export { DEFAULT_RUN_RETENTION_DAYS, MAINTENANCE_QUEUE, MAX_RUN_RETENTION_DAYS, createRunRetention } from './engine/run-retention.ts';

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,13 +18,15 @@ import type { PlugboardMetrics } from '../../src/observability/index.ts';
 import { createEmbeddedQueue } from '../../src/queue/index.ts';
 import { generateMasterKey, openSecrets } from '../../src/secrets/index.ts';
 import { BUILTIN_CONNECTORS_DIR, catalogConnectorLookup, createApp, createGatewayWiring, ensureAdminToken, generateToken, hashToken, loadConfig, startServer } from '../../src/server/index.ts';
-import type { GatewayWiring } from '../../src/server/index.ts';
+import type { GatewayWiring, RegisteredRoute } from '../../src/server/index.ts';
 import { openStore } from '../../src/storage/index.ts';
 import type { Store } from '../../src/storage/index.ts';
 import { parsePrometheusText, sampleValue } from '../kit/prometheus-text.ts';
 
 const ADMIN = 'metrics-admin-token-0123456789';
 const CANARY = 'canary-KEY-5e4d3c2b1a09';
+/** PLUGBOARD_METRICS_TOKEN of the scrape-token tests. */
+const SCRAPE = 'scrape-only-0f1e2d3c4b5a69788796';
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/gateway/keyed-echo');
 /** Every label name the product's metrics may use: none can hold an id. */
 const ALLOWED_LABELS = new Set(['trigger', 'status', 'type', 'kind', 'outcome', 'connector', 'queue', 'le']);
@@ -237,6 +239,126 @@ describe('GET /metrics access settings', () => {
         assert.equal((await off.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ADMIN}` } })).statusCode, 404);
       } finally {
         await off.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the scrape-only token (PLUGBOARD_METRICS_TOKEN)', () => {
+  let store: Store;
+  let app: FastifyInstance;
+  let makerToken: string;
+  const routes: RegisteredRoute[] = [];
+  const logLines: string[] = [];
+  const call = (method: 'GET' | 'POST', url: string, token: string | null) => app.inject({ method, url, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+
+  before(async () => {
+    store = await openStore({ driver: 'sqlite', memory: true });
+    await ensureAdminToken(store, { bootstrapToken: ADMIN, clock: systemClock });
+    const maker = await store.principals.create({ kind: 'user', name: 'mia', role: 'maker' });
+    makerToken = generateToken();
+    await store.apiTokens.create({ principalId: maker.id, name: 'mia', tokenHash: hashToken(makerToken) });
+    const catalog = createCatalog({ store, builtinDir: BUILTIN_CONNECTORS_DIR });
+    await catalog.syncBuiltins('default');
+    const secrets = await openSecrets({ config: { kind: 'value', keys: [generateMasterKey()] }, keys: store.secretKeys });
+    const connections = createConnectionService({ store, secrets, connectors: catalogConnectorLookup(catalog) });
+    app = await createApp({
+      store,
+      catalog,
+      connections,
+      metrics: createPlugboardMetrics(),
+      metricsToken: SCRAPE,
+      logLevel: 'info',
+      logStream: { write: (line) => logLines.push(line) },
+      onRoute: (route) => routes.push(route),
+    });
+  });
+  after(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  test('reads /metrics without an admin token, and admins and makers keep their answers', async () => {
+    const scraped = await call('GET', '/metrics', SCRAPE);
+    assert.equal(scraped.statusCode, 200, scraped.body);
+    assert.equal(scraped.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+    assert.match(scraped.body, /^# TYPE plugboard_runs_started_total counter$/m);
+    assert.equal((await call('GET', '/metrics', ADMIN)).statusCode, 200);
+    assert.equal((await call('GET', '/metrics', makerToken)).statusCode, 403);
+    assert.equal((await call('GET', '/metrics', null)).statusCode, 401);
+  });
+
+  test('a wrong token is refused on /metrics: one character off, a prefix, or the token with more after it', async () => {
+    for (const wrong of [`${SCRAPE.slice(0, -1)}7`, SCRAPE.slice(0, 16), `${SCRAPE}x`]) {
+      const res = await call('GET', '/metrics', wrong);
+      assert.equal(res.statusCode, 401, wrong);
+      assert.equal(res.json().error.code, 'Unauthorized');
+    }
+  });
+
+  test('is an unknown token on every other route that needs one, /api and unknown /api paths included', async () => {
+    const guarded = routes.filter((route) => route.config?.permission !== 'public' && route.url !== '/metrics');
+    assert.ok(guarded.length > 20, `only ${guarded.length} routes were registered`);
+    for (const route of guarded) {
+      const url = route.url.replace(/:env\b/g, 'default').replace(/:[A-Za-z]+/g, 'x').replace('*', 'x');
+      for (const method of [route.method].flat()) {
+        const res = await app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${SCRAPE}` } });
+        assert.equal(res.statusCode, 401, `${method} ${route.url}: ${res.body}`);
+        if (method === 'HEAD') continue;
+        assert.equal(res.json().error.code, 'Unauthorized');
+        assert.match(res.json().error.message, /the API token is unknown, revoked or expired/);
+      }
+    }
+    const unknownPath = await call('GET', '/api/no-such-route', SCRAPE);
+    assert.equal(unknownPath.statusCode, 401);
+    // The admin token still reads the same routes: the refusal is the scrape token's, not the route's.
+    assert.equal((await call('GET', '/api/environments', ADMIN)).statusCode, 200);
+  });
+
+  test('never appears in a log line', async () => {
+    await call('GET', '/metrics', SCRAPE);
+    await call('GET', '/api/environments', SCRAPE);
+    await call('GET', `/metrics?token=${SCRAPE.slice(0, 4)}`, 'pb_wrong-token-for-the-log-check');
+    assert.ok(logLines.length > 0, 'the app logged requests');
+    for (const line of logLines) assert.ok(!line.includes(SCRAPE), `the scrape token appears in ${line}`);
+  });
+
+  test('config: read as given or from _FILE; too short, whitespace, the bootstrap token or an access other than token are refused without echoing the value', () => {
+    assert.equal(loadConfig({}).metrics.token, undefined);
+    assert.equal(loadConfig({ PLUGBOARD_METRICS_TOKEN: SCRAPE }).metrics.token, SCRAPE);
+    const dir = mkdtempSync(join(tmpdir(), 'plugboard-scrape-'));
+    try {
+      writeFileSync(join(dir, 'token'), `${SCRAPE}\n`);
+      assert.equal(loadConfig({ PLUGBOARD_METRICS_TOKEN_FILE: join(dir, 'token') }).metrics.token, SCRAPE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const refused = (env: Record<string, string>, message: RegExp, secret: string) =>
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => error instanceof PlugboardError && error.code === 'ConfigInvalid' && message.test(error.message) && !error.message.includes(secret),
+      );
+    refused({ PLUGBOARD_METRICS_TOKEN: 'short-secret-15' }, /^PLUGBOARD_METRICS_TOKEN is shorter than 16 characters — use a long random value/, 'short-secret-15');
+    refused({ PLUGBOARD_METRICS_TOKEN: 'has a space in it, long enough' }, /^PLUGBOARD_METRICS_TOKEN holds whitespace/, 'has a space');
+    refused({ PLUGBOARD_METRICS_TOKEN: ADMIN, PLUGBOARD_BOOTSTRAP_TOKEN: ADMIN }, /^PLUGBOARD_METRICS_TOKEN is the same value as PLUGBOARD_BOOTSTRAP_TOKEN/, ADMIN);
+    refused({ PLUGBOARD_METRICS_TOKEN: SCRAPE, PLUGBOARD_METRICS_ACCESS: 'public' }, /^PLUGBOARD_METRICS_TOKEN is set but PLUGBOARD_METRICS_ACCESS is "public"/, SCRAPE);
+    refused({ PLUGBOARD_METRICS_TOKEN: SCRAPE, PLUGBOARD_METRICS_ACCESS: 'off' }, /PLUGBOARD_METRICS_ACCESS is "off"/, SCRAPE);
+  });
+
+  test('plugboard start with PLUGBOARD_METRICS_TOKEN serves /metrics to it and nothing else', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-scrape-start-'));
+    try {
+      const server = await startServer(loadConfig({ PLUGBOARD_DATA_DIR: dataDir, PLUGBOARD_PORT: '0', PLUGBOARD_LOG_LEVEL: 'silent', PLUGBOARD_BOOTSTRAP_TOKEN: ADMIN, PLUGBOARD_METRICS_TOKEN: SCRAPE }));
+      try {
+        const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+        assert.equal((await server.app.inject({ method: 'GET', url: '/metrics', headers: bearer(SCRAPE) })).statusCode, 200);
+        assert.equal((await server.app.inject({ method: 'GET', url: '/api/environments', headers: bearer(SCRAPE) })).statusCode, 401);
+        assert.equal((await server.app.inject({ method: 'GET', url: '/api/environments', headers: bearer(ADMIN) })).statusCode, 200);
+        assert.equal((await server.app.inject({ method: 'GET', url: '/metrics', headers: bearer(ADMIN) })).statusCode, 200);
+      } finally {
+        await server.close();
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -62,7 +62,8 @@ async function startServer(logLines?: string[]): Promise<Server> {
   const runs = createRunLauncher({ store, queue, clock: systemClock });
   const worker: JobWorker = runs.work();
   let origin = '';
-  const triggers = createTriggerService({ store, queue, clock: systemClock, keys: createCallbackKeys(store, secrets), publicUrl: () => origin });
+  // As the server wires it: calls that wait for a Response run their pure steps at once (startAndReply).
+  const triggers = createTriggerService({ store, queue, clock: systemClock, keys: createCallbackKeys(store, secrets), publicUrl: () => origin, replyingRuns: runs });
   const app: FastifyInstance = await createApp({ store, catalog, runs, triggers, ...(logLines === undefined ? { logLevel: false as const } : { logLevel: 'info', logStream: { write: (line: string) => void logLines.push(line) } }) });
   origin = await app.listen({ host: '127.0.0.1', port: 0 });
   const admin = await store.principals.create({ kind: 'user', name: 'admin', role: 'admin' });

@@ -111,15 +111,14 @@ export function dateTimeFunctions(runtime: FunctionRuntime): FunctionFamily {
     convertToUtc: fn([2, 3], (args) => {
       const start = timestamp(args, 0);
       const source = zone(args, 1);
-      const ticks = start.kind === 'utc' ? start.ticks : zoneToUtc(start.ticks, source);
-      return formatted(args, { value: guard(args, () => ({ ticks: checked(ticks), kind: 'utc' })), formatAt: 2 });
+      return formatted(args, { value: guard(args, () => ({ ticks: checked(start.kind === 'utc' ? start.ticks : zoneToUtc(start.ticks, source)), kind: 'utc' })), formatAt: 2 });
     }),
     convertTimeZone: fn([3, 4], (args) => {
       const start = timestamp(args, 0);
       const source = zone(args, 1);
       const destination = zone(args, 2);
       // A timestamp with Z or an offset is an instant already; one without is wall-clock time in the source zone.
-      const utc = start.kind === 'utc' ? start.ticks : zoneToUtc(start.ticks, source);
+      const utc = start.kind === 'utc' ? start.ticks : guard(args, () => zoneToUtc(start.ticks, source));
       const toUtc = destination.iana === 'Etc/UTC';
       const value: DateTimeValue = guard(args, () => ({ ticks: checked(toUtc ? utc : utcToZone(utc, destination)), kind: toUtc ? 'utc' : 'unspecified' }));
       return formatted(args, { value, formatAt: 3 });

@@ -39,8 +39,11 @@ export interface ResolvedConfig {
    * runs of one that died, and how many days finished runs are kept (the daily retention job).
    */
   readonly runs: { readonly workers: number; readonly lockMs: number; readonly retentionDays: number };
-  /** `GET /metrics`: `token` needs a bearer token with `metrics:read` (admins), `public` needs none, `off` removes the route. */
-  readonly metrics: { readonly access: MetricsAccess };
+  /**
+   * `GET /metrics`: `token` needs a bearer token with `metrics:read` (admins) or the scrape-only
+   * `token` when one is set, `public` needs none, `off` removes the route.
+   */
+  readonly metrics: { readonly access: MetricsAccess; readonly token: string | undefined };
 }
 
 /** Who may read `GET /metrics` (see {@link ResolvedConfig.metrics}). */
@@ -66,6 +69,11 @@ export const SETTINGS: readonly Setting[] = [
     env: 'PLUGBOARD_METRICS_ACCESS',
     doc: 'Who may read the Prometheus metrics at GET /metrics: `token` (an API token with metrics:read, i.e. an admin\'s), `public` (no token: only where nothing but the scraper can reach the port), or `off` (no route).',
     default: 'token',
+  },
+  {
+    env: 'PLUGBOARD_METRICS_TOKEN',
+    doc: 'A scrape-only bearer token (at least 16 characters, no whitespace) that reads GET /metrics and nothing else, so Prometheus needs no admin token; needs PLUGBOARD_METRICS_ACCESS=token.',
+    secret: true,
   },
   {
     env: 'PLUGBOARD_EGRESS_ALLOW',
@@ -149,6 +157,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
   if (metricsAccess === undefined) {
     throw new UserInputError(`PLUGBOARD_METRICS_ACCESS is "${metricsText}" — use one of ${METRICS_ACCESS.join(', ')}`, { code: 'ConfigInvalid' });
   }
+  const metricsToken = scrapeToken(env, { access: metricsAccess, bootstrapToken });
   return Object.freeze({
     port,
     host,
@@ -171,8 +180,30 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ov
       lockMs: Math.round(boundedNumber(env, { name: 'PLUGBOARD_RUN_LOCK_SECONDS', min: 1, max: 86_400, whole: false, unit: 'seconds' }) * 1000),
       retentionDays: boundedNumber(env, { name: 'PLUGBOARD_RUN_RETENTION_DAYS', min: 1, max: MAX_RUN_RETENTION_DAYS, whole: true, unit: 'days' }),
     }),
-    metrics: Object.freeze({ access: metricsAccess }),
+    metrics: Object.freeze({ access: metricsAccess, token: metricsToken }),
   });
+}
+
+/**
+ * PLUGBOARD_METRICS_TOKEN, checked without ever putting the value in a message. It must differ from
+ * the bootstrap token: the scrape token is recognised before API tokens, so that admin token
+ * would then read /metrics only.
+ */
+function scrapeToken(env: Readonly<Record<string, string | undefined>>, context: { readonly access: MetricsAccess; readonly bootstrapToken: string | undefined }): string | undefined {
+  const token = read(env, setting('PLUGBOARD_METRICS_TOKEN'));
+  if (token === undefined) return undefined;
+  const fix = 'use a long random value such as the output of `openssl rand -hex 32`';
+  if (token.length < 16) throw new UserInputError(`PLUGBOARD_METRICS_TOKEN is shorter than 16 characters — ${fix}`, { code: 'ConfigInvalid' });
+  if (/\s/.test(token)) throw new UserInputError(`PLUGBOARD_METRICS_TOKEN holds whitespace, which an \`Authorization: Bearer\` header cannot carry — ${fix}`, { code: 'ConfigInvalid' });
+  if (token === context.bootstrapToken) {
+    throw new UserInputError(`PLUGBOARD_METRICS_TOKEN is the same value as PLUGBOARD_BOOTSTRAP_TOKEN — the scrape token must be a value of its own (${fix})`, { code: 'ConfigInvalid' });
+  }
+  if (context.access !== 'token') {
+    throw new UserInputError(`PLUGBOARD_METRICS_TOKEN is set but PLUGBOARD_METRICS_ACCESS is "${context.access}", so no request would ever present it — set PLUGBOARD_METRICS_ACCESS=token (the default) or unset PLUGBOARD_METRICS_TOKEN`, {
+      code: 'ConfigInvalid',
+    });
+  }
+  return token;
 }
 
 /** A number (a whole one when `whole`) from `min` to `max`; the message names the variable and the range. */

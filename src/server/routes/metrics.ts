@@ -3,7 +3,9 @@
  *
  * Access (PLUGBOARD_METRICS_ACCESS): by default the route declares `metrics:read`, which only
  * admins hold — the counts span every environment. Prometheus sends the token with
- * `authorization: { credentials_file: … }` in its scrape config. `public` declares the route
+ * `authorization: { credentials_file: … }` in its scrape config — better the scrape-only token
+ * (PLUGBOARD_METRICS_TOKEN), which the auth hook accepts here and nowhere else, than an admin's
+ * API token. `public` declares the route
  * public for deployments where only the scraper reaches the port; labels never carry ids, URLs
  * or secrets either way.
  */

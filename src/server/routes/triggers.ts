@@ -146,7 +146,7 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
       const [runId] = result.runIds;
       if (runId !== undefined) void reply.header('x-ms-workflow-run-id', runId);
       if (!result.replies || runId === undefined) return reply.status(202).send();
-      const answer = await runs.waitForReply(runId, CALLBACK_REPLY_WAIT_MS);
+      const answer = result.reply !== undefined ? result.reply.answer : await runs.waitForReply(runId, CALLBACK_REPLY_WAIT_MS);
       if (answer === undefined) {
         throw new PlugboardError(`flow '${result.flow.name}' did not answer within ${CALLBACK_REPLY_WAIT_MS / 1000} s (run ${runId} goes on)`, { code: 'TriggerResponseTimedOut', kind: 'operational' });
       }

@@ -111,6 +111,13 @@ export interface RunEngineOptions {
   readonly observer?: Pick<RunObserver, 'actionFinished'>;
   /** Lines about this run's actions (bound to the flow and run ids by the host). */
   readonly logger?: Logger;
+  /**
+   * In-memory mode for a run not written yet: only pure built-ins (and skips) run, their results
+   * kept back; the first action that would need a journal write before it starts (a side effect,
+   * a control action, a Wait…) is not started — the execution ends there ({@link RunEngine.handedOver})
+   * and the host writes the run with {@link RunEngine.takeDeferred} so that a worker resumes it.
+   */
+  readonly pureOnly?: boolean;
 }
 
 /**
@@ -203,6 +210,8 @@ export class RunEngine {
    * re-runs them on resume — they are deterministic and touch nothing outside the run.
    */
   private deferred: RecordActionInput[] = [];
+  /** Set in `pureOnly` mode when an action needing a journal write was reached (see {@link handedOver}). */
+  private handOver = false;
   /** False when the top-level actions did not all finish in this execution. */
   private complete = true;
   private readonly journal: RunJournal;
@@ -243,6 +252,11 @@ export class RunEngine {
     return this.ended.signal.aborted;
   }
 
+  /** True when a `pureOnly` execution reached an action it may not start: the run continues from its journal elsewhere. */
+  get handedOver(): boolean {
+    return this.handOver;
+  }
+
   /** True when the stop signal ended the execution before the run's end: execute the run again to resume it. */
   get stopped(): boolean {
     return !this.cancelled && this.options.stopSignal?.aborted === true && !this.complete;
@@ -250,7 +264,7 @@ export class RunEngine {
 
   /** No new action may start: the run was cancelled or the process stops. */
   private get halted(): boolean {
-    return this.cancelled || this.options.stopSignal?.aborted === true;
+    return this.cancelled || this.handOver || this.options.stopSignal?.aborted === true;
   }
 
   /** Runs the definition's top-level actions; returns how each ended (incomplete when suspended, stopped or cancelled). */
@@ -377,6 +391,10 @@ export class RunEngine {
     const reuse = recorded !== undefined && (control || action.type.toLowerCase() === 'wait') ? recorded : undefined;
     const atEnd = reuse === undefined && JOURNALED_AT_END.has(action.type.toLowerCase()) && action.raw['limit'] === undefined;
     let attemptId: string | undefined = reuse?.id;
+    if (reuse === undefined && !atEnd && this.options.pureOnly === true) {
+      this.handOver = true;
+      return PENDING;
+    }
     if (reuse === undefined && !atEnd) {
       // Pure results before a side effect are committed before it starts.
       if ((await this.flushDeferred()) === false) return PENDING;
@@ -404,7 +422,8 @@ export class RunEngine {
     if (id === undefined) {
       // Stamped by the store when written: written in execution order, before any later attempt starts.
       this.deferred.push({ runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey, ...result });
-      if (this.deferred.length >= DEFERRED_BATCH && (await this.flushDeferred()) === false) return PENDING;
+      // (A pureOnly execution has no run to write to yet: it is bounded by the definition's action count.)
+      if (this.deferred.length >= DEFERRED_BATCH && this.options.pureOnly !== true && (await this.flushDeferred()) === false) return PENDING;
       return executed.status;
     }
     const written = await this.write(() => this.options.runs.finishAction(id, result));
@@ -437,9 +456,14 @@ export class RunEngine {
     if (this.cancelled) return;
     const recorded = this.journal.latest(frame.iterationKey, action.name);
     if (recorded === undefined || !isFinalRecord(recorded)) {
-      // The history keeps the order things happened in: what ran before the skip is written first.
-      await this.flushDeferred();
-      await this.write(() => this.options.runs.recordAction({ runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey, status: 'Skipped', error }));
+      const skipped: RecordActionInput = { runId: this.options.runId, name: action.name, iterationKey: frame.iterationKey, status: 'Skipped', error };
+      if (this.options.pureOnly === true) {
+        this.deferred.push(skipped);
+      } else {
+        // The history keeps the order things happened in: what ran before the skip is written first.
+        await this.flushDeferred();
+        await this.write(() => this.options.runs.recordAction(skipped));
+      }
     }
     this.remember(action.name, { status: 'Skipped', error }, frame);
     this.reported.set(action.name, { status: 'Skipped', outputs: null, error });

@@ -2,7 +2,7 @@
  * What the server and the CLI use to start runs that execute through the JobQueue, and to wait
  * for a run's reply (its Response action, or its end).
  */
-import type { RunSummary } from '../../storage/index.ts';
+import type { FlowRecord, FlowVersionRecord, RunSummary } from '../../storage/index.ts';
 import type { ActionResponse } from '../actions/contract.ts';
 import type { RunStatus } from '../rules/status.ts';
 
@@ -51,6 +51,31 @@ export interface RunLauncher {
    * whichever comes first; `undefined` when neither happened within `timeoutMs`.
    */
   waitForReply(runId: string, timeoutMs: number): Promise<RunReply | undefined>;
+}
+
+/** Input of {@link ReplyingRuns.startAndReply}. */
+export interface ReplyingRunInput {
+  readonly flow: FlowRecord;
+  /** The version to run (read by the caller: the run starts on it). */
+  readonly version: FlowVersionRecord;
+  readonly triggerName: string;
+  /** The trigger's outputs (`{ headers, queries, body }` of the call). */
+  readonly triggerOutputs: unknown;
+  readonly clientTrackingId?: string;
+  /** How long to wait for the reply when the run goes on in a worker. */
+  readonly timeoutMs: number;
+}
+
+/** Runs a caller waits for (a Request trigger with a Response action). */
+export interface ReplyingRuns {
+  /**
+   * Starts a run and resolves with its reply (`undefined` after `timeoutMs`). The run's first pure
+   * steps (Compose, variables, Response…) execute at once in this process, before anything is
+   * written; the run is written with them in one transaction — finished when nothing else was
+   * left, else `Running` with its job, and a worker continues it from its journal. The reply goes
+   * out only after that commit, so an answered call always has its run.
+   */
+  startAndReply(input: ReplyingRunInput): Promise<{ readonly runId: string; readonly reply: RunReply | undefined }>;
 }
 
 /** Cancelling and resubmitting runs (the run lifecycle routes and CLI commands). */

@@ -10,7 +10,7 @@
  * finish, checkpoints waiting ones, and queues the run again so that the next start resumes it.
  */
 import type { Clock, Logger } from '../../core/index.ts';
-import { ConflictError, NotFoundError, PlugboardError, errorMessage, silentLogger } from '../../core/index.ts';
+import { ConflictError, NotFoundError, PlugboardError, errorMessage, newId, silentLogger } from '../../core/index.ts';
 import { createWorkflowEvaluator, isRecord } from '../../expressions/index.ts';
 import { bindLogger } from '../../observability/index.ts';
 import type { RunObserver } from '../../observability/index.ts';
@@ -26,8 +26,9 @@ import type { LoadedWorkflow } from '../definition/load-workflow-definition.ts';
 import { createValueEvaluator } from '../actions/value-evaluator.ts';
 import { createJournal, recordedResponse } from './journal.ts';
 import { createVersionCache } from './version-cache.ts';
+import { createRunBatchWriter } from './run-batch-writer.ts';
 import { RunEngine } from './run-engine.ts';
-import type { RunLauncher, RunLifecycle, RunReply, StartRunInput } from './run-launcher-types.ts';
+import type { ReplyingRunInput, ReplyingRuns, RunLauncher, RunLifecycle, RunReply, StartRunInput } from './run-launcher-types.ts';
 import { RUNS_QUEUE, createQueuedRun } from './queued-run.ts';
 import { commitRunEnd, recordAll, runEnd, writeDeferredIn } from './run-end.ts';
 import { workflowObject } from './run-workflow.ts';
@@ -111,7 +112,7 @@ export interface ExecuteOptions {
  * resolves `waitForReply` with the Cancelled end; another process executing the run stops at its
  * next action start or within `cancelCheckMs`.
  */
-export interface DurableRuns extends RunLauncher, RunLifecycle {
+export interface DurableRuns extends RunLauncher, RunLifecycle, ReplyingRuns {
   /**
    * Starts executing queued runs in this process. The worker's `stop()` (SIGTERM) stops starting
    * actions, lets actions in flight finish (Wait and Workflow actions are left open as
@@ -145,6 +146,8 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
   // Flow versions never change: each is loaded (parsed, normalised) once.
   const loadedVersions = new Map<string, LoadedVersion>();
   const versions = createVersionCache(store);
+  // Runs executed in memory by concurrent callers commit together.
+  const writeRun = createRunBatchWriter({ store, queue });
   const loadVersion = (flowId: string, version: FlowVersionRecord): LoadedVersion => {
     const key = `${flowId}@${version.version}`;
     let found = loadedVersions.get(key);
@@ -390,6 +393,55 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       const trigger = loadVersion(flow.id, version).loaded.definition?.triggers.find((candidate) => candidate.name === triggerName);
       options.observer?.runStarted({ trigger: trigger?.type ?? 'manual' });
       return { runId };
+    },
+
+    async startAndReply(input: ReplyingRunInput) {
+      const { flow, version } = input;
+      const { loaded } = loadVersion(flow.id, version);
+      const definition = loaded.definition;
+      if (definition === undefined) {
+        const { runId } = await launcher.start({ flowId: flow.id, version: version.version, triggerName: input.triggerName, triggerOutputs: input.triggerOutputs, ...(input.clientTrackingId === undefined ? {} : { clientTrackingId: input.clientTrackingId }) });
+        return { runId, reply: await awaitReply(runId, input.timeoutMs, undefined) };
+      }
+      const runId = newId();
+      const run = {
+        id: runId,
+        flowId: flow.id,
+        flowVersion: version.version,
+        triggerName: input.triggerName,
+        triggerOutputs: input.triggerOutputs ?? null,
+        startedAt: clock.now(),
+        ...(input.clientTrackingId === undefined ? {} : { clientTrackingId: input.clientTrackingId }),
+      };
+      const trigger = definition.triggers.find((candidate) => candidate.name === input.triggerName);
+      options.observer?.runStarted({ trigger: trigger?.type ?? 'manual' });
+      const runLog = bindLogger(logger, { flowId: flow.id, runId });
+      // Nothing is written yet: only pure steps run; the first other action ends this execution.
+      const engine = new RunEngine({
+        logger: runLog,
+        ...(options.observer === undefined ? {} : { observer: options.observer }),
+        runs: store.runs,
+        clock,
+        runId,
+        registry,
+        parameters: loaded.parameters,
+        triggerOutputs: run.triggerOutputs,
+        workflow: workflowObject(flow, runId),
+        evaluateValue,
+        pureOnly: true,
+      });
+      const top = await engine.runDefinition(definition);
+      if (engine.handedOver) {
+        // Written with what ran so far and its job: a worker continues from the journal.
+        await writeRun({ run: { run, actions: engine.takeDeferred() }, continues: true });
+        if (engine.response !== undefined) return { runId, reply: { runId, status: 'Running', response: engine.response, error: null } };
+        return { runId, reply: await awaitReply(runId, input.timeoutMs, undefined) };
+      }
+      const ended = runEnd(top, engine.terminated);
+      await writeRun({ run: { run, actions: engine.takeDeferred(), end: { ...ended, outputs: engine.definitionOutputs(definition) } }, continues: false });
+      options.observer?.runFinished({ status: ended.status, durationMs: clock.now() - run.startedAt });
+      if (ended.status !== 'Succeeded') runLog.info('run ended', { status: ended.status, code: ended.error?.code });
+      return { runId, reply: { runId, status: ended.status, response: engine.response ?? null, error: ended.error } };
     },
 
     async waitForReply(runId, timeoutMs) {

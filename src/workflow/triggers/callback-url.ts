@@ -35,11 +35,31 @@ export interface CallbackQuery {
 
 /** Why a callback request is refused; undefined when its signature is good. */
 export function callbackRefusal(key: Uint8Array, flowId: string, triggerName: string, query: CallbackQuery): string | undefined {
-  const { sp, sv, sig } = query;
-  if (typeof sig !== 'string' || sig === '') return 'the callback URL has no signature (`sig`) — use the URL `listCallbackUrl` returns, unchanged';
-  if (sp !== callbackPermission(triggerName)) return `the callback URL's permission (\`sp\`) does not grant running trigger '${triggerName}' — use the URL \`listCallbackUrl\` returns for this trigger`;
-  if (sv !== CALLBACK_SIGNATURE_VERSION) return `the callback URL's signature version (\`sv\`) must be ${CALLBACK_SIGNATURE_VERSION}`;
-  const expected = Buffer.from(signCallback(key, flowId, triggerName, sp, sv));
+  return createCallbackVerifier(key, flowId)(triggerName, query);
+}
+
+/**
+ * {@link callbackRefusal} for one flow key, remembering each trigger's expected signature (an HMAC
+ * per call was a measurable share of a callback's cost). Drop it when the key changes.
+ */
+export function createCallbackVerifier(key: Uint8Array, flowId: string): (triggerName: string, query: CallbackQuery) => string | undefined {
+  const expectedByTrigger = new Map<string, Buffer>();
+  return (triggerName, query) => {
+    const { sp, sv, sig } = query;
+    if (typeof sig !== 'string' || sig === '') return 'the callback URL has no signature (`sig`) — use the URL `listCallbackUrl` returns, unchanged';
+    if (sp !== callbackPermission(triggerName)) return `the callback URL's permission (\`sp\`) does not grant running trigger '${triggerName}' — use the URL \`listCallbackUrl\` returns for this trigger`;
+    if (sv !== CALLBACK_SIGNATURE_VERSION) return `the callback URL's signature version (\`sv\`) must be ${CALLBACK_SIGNATURE_VERSION}`;
+    let expected = expectedByTrigger.get(triggerName);
+    if (expected === undefined) {
+      expected = Buffer.from(signCallback(key, flowId, triggerName, sp, sv));
+      if (expectedByTrigger.size >= 1000) expectedByTrigger.clear();
+      expectedByTrigger.set(triggerName, expected);
+    }
+    return compareSignature(expected, sig);
+  };
+}
+
+function compareSignature(expected: Buffer, sig: string): string | undefined {
   const given = Buffer.from(sig);
   // Same length first (timingSafeEqual needs it); the length of a good signature is public anyway.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

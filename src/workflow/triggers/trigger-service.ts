@@ -24,7 +24,8 @@ import type { LoadedWorkflow } from '../definition/load-workflow-definition.ts';
 import type { WorkflowTrigger } from '../definition/model.ts';
 import { createQueuedRun } from '../engine/queued-run.ts';
 import { createVersionCache } from '../engine/version-cache.ts';
-import { buildCallbackUrl, callbackRefusal } from './callback-url.ts';
+import type { ReplyingRuns, RunReply } from '../engine/run-launcher-types.ts';
+import { buildCallbackUrl, createCallbackVerifier } from './callback-url.ts';
 import type { CallbackQuery, CallbackUrl } from './callback-url.ts';
 import { CallRefusedError, callBody, isCallableTrigger, requestTriggerOutputs, requestTriggerSpec } from './request-trigger.ts';
 import type { CallbackRequest, IncomingCall, RequestTriggerSpec } from './request-trigger.ts';
@@ -98,6 +99,14 @@ export interface TriggerServiceOptions {
   readonly logger?: Logger;
   /** Told about each trigger check and each run a trigger starts (metrics). */
   readonly observer?: Partial<TriggerObserver & Pick<RunObserver, 'runStarted'>>;
+  /**
+   * Starts the runs whose caller waits for a Response (their pure first steps execute at once, see
+   * {@link ReplyingRuns.startAndReply}); without it such runs are only queued and the caller waits
+   * with the launcher's `waitForReply`.
+   */
+  readonly replyingRuns?: ReplyingRuns;
+  /** How long `invoke` waits for a Response through `replyingRuns` (ms); default 120,000. */
+  readonly replyWaitMs?: number;
 }
 
 /** A trigger of a flow's current version, with its state (the flow's triggers view). */
@@ -115,6 +124,8 @@ export interface InvokeResult {
   readonly runIds: readonly string[];
   /** True when the call should wait for the run's Response (one run, a Response action, no splitOn). */
   readonly replies: boolean;
+  /** Present when the service already waited (`replyingRuns`): the reply, undefined when it timed out. */
+  readonly reply?: { readonly answer: RunReply | undefined };
 }
 
 /** The trigger service. */
@@ -137,6 +148,8 @@ export interface TriggerService {
   work(options?: { readonly concurrency?: number; readonly lockMs?: number; readonly pollMs?: number }): JobWorker;
 }
 
+type CallbackVerifier = ReturnType<typeof createCallbackVerifier>;
+
 /** A CAS loss inside a transaction: roll back, someone else already moved the state. */
 class LostRace extends Error {}
 
@@ -149,7 +162,7 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
   const versions = createVersionCache(store);
   const chains = new Map<string, Promise<void>>();
   const flowCache = new Map<string, { readonly at: number; readonly flow: FlowRecord | undefined }>();
-  const keyCache = new Map<string, { readonly at: number; readonly key: Uint8Array }>();
+  const keyCache = new Map<string, { readonly at: number; readonly key: Uint8Array; readonly verify: CallbackVerifier }>();
   // Whether a loaded workflow has a Response action (callback calls then wait for it).
   const replyingWorkflows = new WeakMap<LoadedWorkflow, boolean>();
 
@@ -348,14 +361,17 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
     return flow;
   }
 
-  async function cachedKey(flow: FlowRecord): Promise<Uint8Array> {
+  /** The signature check under the flow's current key (the key re-read after {@link CALLBACK_LOOKUP_REUSE_MS}). */
+  async function cachedVerifier(flow: FlowRecord): Promise<CallbackVerifier> {
     const now = clock.now();
     const hit = keyCache.get(flow.id);
-    if (hit !== undefined && now - hit.at < CALLBACK_LOOKUP_REUSE_MS) return hit.key;
+    if (hit !== undefined && now - hit.at < CALLBACK_LOOKUP_REUSE_MS) return hit.verify;
     const key = await keys.keyFor(flow);
+    // The same key keeps its verifier (and the signatures it remembers).
+    const verify = hit !== undefined && Buffer.from(hit.key).equals(Buffer.from(key)) ? hit.verify : createCallbackVerifier(key, flow.id);
     if (keyCache.size >= 10_000) keyCache.delete(keyCache.keys().next().value as string);
-    keyCache.set(flow.id, { at: now, key });
-    return key;
+    keyCache.set(flow.id, { at: now, key, verify });
+    return verify;
   }
 
   /** One due check of a schedule or polling trigger (a job of {@link TRIGGERS_QUEUE}). */
@@ -485,7 +501,7 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
     async invoke(flowId, triggerName, query, request) {
       const flow = await cachedFlow(flowId);
       if (flow === undefined) throw new CallRefusedError(404, 'no flow answers at this callback URL — get a current URL with `listCallbackUrl`', { code: 'FlowNotFound' });
-      const refusal = callbackRefusal(await cachedKey(flow), flow.id, triggerName, query);
+      const refusal = (await cachedVerifier(flow))(triggerName, query);
       if (refusal !== undefined) throw new CallRefusedError(401, refusal, { code: 'CallbackSignatureInvalid' });
       if (flow.state !== 'enabled') throw new CallRefusedError(409, `flow '${flow.name}' is disabled, so its trigger '${triggerName}' starts no runs — enable the flow first`, { code: 'FlowDisabled' });
       const version = await versions.get(flow.id, flow.currentVersion);
@@ -506,18 +522,30 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
       }
       else throw new CallRefusedError(404, `trigger '${triggerName}' of flow '${flow.name}' is not started by calling a URL`, { code: 'TriggerNotCallable' });
       const clientTrackingId = call.headers['x-ms-client-tracking-id'];
+      let hasResponse = replyingWorkflows.get(loaded);
+      if (hasResponse === undefined) {
+        hasResponse = [...(loaded.definition?.actionsByName.values() ?? [])].some((action) => action.type.toLowerCase() === 'response');
+        replyingWorkflows.set(loaded, hasResponse);
+      }
+      const replies = hasResponse && firings.length === 1 && trigger.raw['splitOn'] === undefined;
+      if (replies && options.replyingRuns !== undefined) {
+        const { runId, reply } = await options.replyingRuns.startAndReply({
+          flow,
+          version,
+          triggerName,
+          triggerOutputs: firings[0] ?? null,
+          ...(clientTrackingId === undefined ? {} : { clientTrackingId }),
+          timeoutMs: options.replyWaitMs ?? 120_000,
+        });
+        return { flow, runIds: [runId], replies, reply: { answer: reply } };
+      }
       const runIds = firings.length === 0 ? [] : await store.transaction(async (tx) => {
         const ids: string[] = [];
         for (const outputs of firings) ids.push(await createRun(tx, flow, version.version, triggerName, outputs, clientTrackingId === undefined ? {} : { clientTrackingId }));
         return ids;
       });
       for (const _ of runIds) options.observer?.runStarted?.({ trigger: trigger.type });
-      let hasResponse = replyingWorkflows.get(loaded);
-      if (hasResponse === undefined) {
-        hasResponse = [...(loaded.definition?.actionsByName.values() ?? [])].some((action) => action.type.toLowerCase() === 'response');
-        replyingWorkflows.set(loaded, hasResponse);
-      }
-      return { flow, runIds, replies: hasResponse && runIds.length === 1 && trigger.raw['splitOn'] === undefined };
+      return { flow, runIds, replies: replies && runIds.length === 1 };
     },
 
     work(workOptions = {}) {
