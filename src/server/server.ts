@@ -59,7 +59,7 @@ export async function startServer(config: ResolvedConfig): Promise<RunningServer
     started.unshift({ what: 'the run workers', close: () => runner.stop() });
     // Callback URLs start with the public URL; with port 0 (tests) it is known once listening.
     let publicUrl = config.publicUrl;
-    const triggerWiring = createTriggerWiring({ store, secrets, queue: runner.queue, gateway, publicUrl: () => publicUrl, logger, observer: metrics, replyingRuns: runner.runs });
+    const triggerWiring = createTriggerWiring({ store, secrets, queue: runner.queue, gateway, publicUrl: () => publicUrl, logger, observer: metrics, replyingRuns: runner.runs, lockMs: config.runs.lockMs });
     started.unshift({ what: 'the trigger worker', close: () => triggerWiring.stop() });
     const app = await createApp({
       store,

@@ -42,6 +42,11 @@ export interface TriggerWiringOptions {
   readonly observer?: TriggerServiceOptions['observer'];
   /** Runs whose caller waits for a Response start here (pure first steps executed at once). */
   readonly replyingRuns?: TriggerServiceOptions['replyingRuns'];
+  /**
+   * How long a trigger check stays claimed without a heartbeat: after a process dies mid-check,
+   * another one (or the next start) checks that trigger again this much later. Default: the job queue's (30 s).
+   */
+  readonly lockMs?: number;
 }
 
 /** The trigger service with its worker's start and stop. */
@@ -76,7 +81,7 @@ export function createTriggerWiring(options: TriggerWiringOptions): TriggerWirin
       } catch (error) {
         logger.error('reconciling triggers at start failed; flows are reconciled again when they change', { error: errorMessage(error) });
       }
-      worker ??= triggers.work();
+      worker ??= triggers.work(options.lockMs === undefined ? {} : { lockMs: options.lockMs });
     },
     async stop() {
       await worker?.stop();

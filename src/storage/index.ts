@@ -77,6 +77,7 @@ export type {
   RunRecord,
   CreateRunInput,
   CreateRunWithHistoryInput,
+  RunAdmission,
   FinishRunInput,
   CancelRunInput,
   RunListOptions,

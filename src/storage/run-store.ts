@@ -395,6 +395,46 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
       });
     },
 
+    async admit(id, limit) {
+      requirePositiveInteger(limit, 'concurrency limit');
+      return atomically(db, async (trx) => {
+        const run = await trx.selectFrom('runs').select(['id', 'flow_id', 'status', 'started_at']).where('id', '=', id).executeTakeFirst();
+        if (run === undefined) throw runNotFound(id);
+        if (!isUnfinished(run.status)) return { outcome: 'ended' } as const;
+        if (run.status === 'Running' || (await hasActions(trx, id))) return { outcome: 'admitted' } as const;
+        // One decision per flow at a time (PostgreSQL; SQLite's write transactions are exclusive already).
+        if (lockRows) await trx.selectFrom('flows').select('id').where('id', '=', run.flow_id).forUpdate().execute();
+        const counts = await trx
+          .selectFrom('runs')
+          .select((eb) => [
+            eb.fn.count<number>('id').filterWhere(sql<boolean>`(status = 'Running' or exists (select 1 from run_actions where run_actions.run_id = runs.id))`).as('active'),
+            eb.fn
+              .count<number>('id')
+              .filterWhere(sql<boolean>`(status = 'Waiting' and not exists (select 1 from run_actions where run_actions.run_id = runs.id) and (started_at < ${run.started_at} or (started_at = ${run.started_at} and id < ${run.id})))`)
+              .as('ahead'),
+          ])
+          .where('flow_id', '=', run.flow_id)
+          .where(UNFINISHED)
+          .executeTakeFirstOrThrow();
+        const active = Number(counts.active);
+        const ahead = Number(counts.ahead);
+        if (active + ahead >= limit) return { outcome: 'queued', position: ahead + 1 } as const;
+        await trx.updateTable('runs').set({ status: 'Running' }).where('id', '=', id).where('status', '=', 'Waiting').execute();
+        return { outcome: 'admitted' } as const;
+      });
+    },
+
+    async countQueued(flowId) {
+      const row = await db
+        .selectFrom('runs')
+        .select((eb) => eb.fn.countAll<number>().as('queued'))
+        .where('flow_id', '=', flowId)
+        .where('status', '=', 'Waiting')
+        .where(sql<boolean>`not exists (select 1 from run_actions where run_actions.run_id = runs.id)`)
+        .executeTakeFirstOrThrow();
+      return Number(row.queued);
+    },
+
     async cancel(id, input) {
       const errorText = toJsonText(input.error, `run ${id} error`);
       const actionErrorText = toJsonText(input.actionError, `run ${id} cancelled action error`);
@@ -584,6 +624,11 @@ function defaultIdempotencyKey(runId: string, name: string, iterationKey: string
 
 function isUnfinished(status: string): boolean {
   return status === 'Running' || status === 'Waiting';
+}
+
+/** True when the run has started (or recorded) any action. */
+async function hasActions(trx: Kysely<Database>, runId: string): Promise<boolean> {
+  return (await trx.selectFrom('run_actions').select('id').where('run_id', '=', runId).limit(1).executeTakeFirst()) !== undefined;
 }
 
 /** Checks a new run's fields; returns its initial status. */

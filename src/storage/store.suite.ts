@@ -1075,6 +1075,44 @@ export function defineStoreSuite(name: string, open: () => Promise<Store>): void
         assert.deepEqual(action?.outputs, big('out'));
       });
 
+      it('admits runs queued behind a concurrency limit first come first served, counting suspended runs as executing', async () => {
+        const flow = await newFlow();
+        const queued = async () => store.runs.create({ flowId: flow.id, flowVersion: 1, status: 'Waiting' });
+        const [a, b, c] = [await queued(), await queued(), await queued()];
+        assert.equal(await store.runs.countQueued(flow.id), 3);
+        // b may not jump the queue: a was queued first.
+        assert.deepEqual(await store.runs.admit(b.id, 1), { outcome: 'queued', position: 2 });
+        assert.deepEqual(await store.runs.admit(a.id, 1), { outcome: 'admitted' });
+        assert.equal((await store.runs.getSummary(a.id))?.status, 'Running');
+        assert.deepEqual(await store.runs.admit(a.id, 1), { outcome: 'admitted' }, 'a run past admission passes again');
+        assert.deepEqual(await store.runs.admit(b.id, 1), { outcome: 'queued', position: 1 });
+        assert.deepEqual(await store.runs.admit(b.id, 2), { outcome: 'admitted' }, 'a second slot');
+        assert.deepEqual(await store.runs.admit(c.id, 2), { outcome: 'queued', position: 1 });
+        // a suspends in a Wait: Waiting, but it holds its slot (it has an open action).
+        await store.runs.startAction({ runId: a.id, name: 'Delay' });
+        await store.runs.setStatus(a.id, 'Waiting');
+        assert.equal(await store.runs.countQueued(flow.id), 1);
+        assert.deepEqual(await store.runs.admit(c.id, 2), { outcome: 'queued', position: 1 });
+        await store.runs.finish(b.id, { status: 'Succeeded' });
+        assert.deepEqual(await store.runs.admit(c.id, 2), { outcome: 'admitted' });
+        assert.deepEqual(await store.runs.admit(b.id, 2), { outcome: 'ended' });
+        assert.equal(await store.runs.countQueued(flow.id), 0);
+        // Other flows' runs do not count.
+        const other = await newFlow();
+        const elsewhere = await store.runs.create({ flowId: other.id, flowVersion: 1, status: 'Waiting' });
+        assert.deepEqual(await store.runs.admit(elsewhere.id, 1), { outcome: 'admitted' });
+        await assert.rejects(store.runs.admit(newId(), 1), NotFoundError);
+        await assert.rejects(store.runs.admit(c.id, 0), UserInputError);
+      });
+
+      it('admits exactly `limit` of many runs admitted at once', async () => {
+        const flow = await newFlow();
+        const runs = await Promise.all(Array.from({ length: 8 }, () => store.runs.create({ flowId: flow.id, flowVersion: 1, status: 'Waiting' })));
+        const outcomes = await Promise.all(runs.map((run) => store.runs.admit(run.id, 3)));
+        assert.equal(outcomes.filter((o) => o.outcome === 'admitted').length, 3);
+        assert.equal(await store.runs.countQueued(flow.id), 5);
+      });
+
       it('stores large trigger outputs, inputs and outputs apart and returns them unchanged', async () => {
         const flow = await newFlow();
         const big = (seed: string) => ({ seed, text: `${seed}é😀`.repeat(Math.ceil(RUN_BLOB_THRESHOLD_BYTES / 4)), list: Array.from({ length: 100 }, (_, i) => ({ i })) });

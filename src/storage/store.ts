@@ -671,6 +671,13 @@ export interface CreateRunWithHistoryInput {
   readonly end?: FinishRunInput;
 }
 
+/** Outcome of {@link RunStore.admit}. */
+export type RunAdmission =
+  | { readonly outcome: 'admitted' }
+  /** `position`: 1 for the next run to get a slot. */
+  | { readonly outcome: 'queued'; readonly position: number }
+  | { readonly outcome: 'ended' };
+
 /** Input of {@link RunStore.finish}. */
 export interface FinishRunInput {
   readonly status: FinishedRunStatus;
@@ -791,6 +798,16 @@ export interface RunStore {
   setStatus(id: string, status: UnfinishedRunStatus): Promise<RunSummary>;
   /** Gives a run its final status; NotFoundError, or ConflictError (`RunAlreadyFinished`) when it already has one. */
   finish(id: string, input: FinishRunInput): Promise<RunSummary>;
+  /**
+   * Trigger concurrency: a run queued behind its flow's limit (`Waiting` without any action
+   * started) becomes `Running` when fewer than `limit` runs of the flow execute (Running, or Waiting
+   * after an action started — a suspended Wait holds its slot) and every run queued before it got a
+   * slot first. Decisions for one flow are serialized. A run already past admission answers
+   * `admitted`, a finished one `ended`; NotFoundError for an unknown run.
+   */
+  admit(id: string, limit: number): Promise<RunAdmission>;
+  /** How many runs of the flow are queued for a concurrency slot (`Waiting`, no action started). */
+  countQueued(flowId: string): Promise<number>;
   /**
    * Ends an unfinished run `Cancelled` with `input.error` and closes its attempts still in flight
    * `Cancelled` with `input.actionError`, in one transaction. NotFoundError, or ConflictError

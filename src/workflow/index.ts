@@ -29,6 +29,8 @@ export type {
 export { RUN_AFTER_STATUSES, asRunAfterStatus, runAfterStatusOf } from './rules/status.ts';
 export type { ActionStatus, RunAfter, RunAfterStatus, RunStatus, TerminateStatus } from './rules/status.ts';
 export { shouldRun, skipError } from './rules/should-run.ts';
+export { TRIGGER_CONCURRENCY_RUNS, TRIGGER_WAITING_RUNS, concurrencyIssues, triggerConcurrencyOf } from './rules/trigger-concurrency.ts';
+export type { TriggerConcurrency } from './rules/trigger-concurrency.ts';
 export type { RunAfterDecision, UnmetCondition } from './rules/should-run.ts';
 export { CONTAINER_FAILED_ERROR, failedBranchEnds, loopStatus, runStatus, scopeStatus } from './rules/aggregate-status.ts';
 export type { FinishedAction, ContainerStatus } from './rules/aggregate-status.ts';

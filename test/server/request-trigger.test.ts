@@ -244,6 +244,48 @@ describe('Request trigger callback URLs', () => {
     assert.ok(paths.includes('/definition/triggers/every/recurrence/timeZone'), paths.join(', '));
   });
 
+  test('trigger concurrency: runs beyond the limit wait their turn, and a full waiting queue answers 429 and starts nothing', async () => {
+    const created = await server.api('POST', FLOWS, {
+      name: 'one-at-a-time',
+      definition: {
+        triggers: { manual: { type: 'Request', kind: 'Http', inputs: {}, runtimeConfiguration: { concurrency: { runs: 1, maximumWaitingRuns: 1 } } } },
+        actions: {
+          Hold: { type: 'Wait', inputs: { interval: { count: 1, unit: 'Second' } }, runAfter: {} },
+          Reply: { type: 'Response', kind: 'Http', inputs: { statusCode: 200, body: "@triggerBody()?['n']" }, runAfter: { Hold: ['Succeeded'] } },
+        },
+      },
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id as string;
+    const listed = await server.api('POST', `${FLOWS}/${id}/triggers/manual/listCallbackUrl`);
+    const call = (n: number) => server.raw(listed.body.value, json({ n }));
+    const first = call(1);
+    // The first run holds the only slot (its Wait); the second queues behind it.
+    await until(async () => (await server.api('GET', `${FLOWS}/${id}/runs`)).body.value.some((run: { status: string }) => run.status === 'Running'));
+    const second = call(2);
+    await until(async () => (await server.api('GET', `${FLOWS}/${id}/runs`)).body.value.length === 2);
+    const statuses = (await server.api('GET', `${FLOWS}/${id}/runs`)).body.value.map((run: { status: string }) => run.status).sort();
+    assert.deepEqual(statuses, ['Running', 'Waiting']);
+    const refused = await call(3);
+    assert.equal(refused.status, 429, refused.text);
+    assert.equal(refused.body.error.code, 'TooManyWaitingRuns');
+    assert.match(refused.body.error.message, /1 runs waiting .* 1 concurrent run slot/);
+    assert.equal((await first).body, 1);
+    assert.equal((await second).body, 2);
+    const runs = (await server.api('GET', `${FLOWS}/${id}/runs`)).body.value as { status: string; startTime: string }[];
+    assert.deepEqual(runs.map((run) => run.status), ['Succeeded', 'Succeeded'], 'the refused call started no run');
+  });
+
+  test('invalid trigger concurrency settings are refused at save with their pointer', async () => {
+    const refused = await server.api('POST', FLOWS, {
+      name: 'bad-concurrency',
+      definition: { triggers: { manual: { type: 'Request', kind: 'Http', operationOptions: 'SingleInstance', runtimeConfiguration: { concurrency: { runs: 200 } } } }, actions: {} },
+    });
+    assert.equal(refused.status, 400, refused.text);
+    const paths = refused.body.error.details.issues.map((issue: { path: string }) => issue.path);
+    assert.deepEqual(paths, ['/definition/triggers/manual/runtimeConfiguration/concurrency/runs', '/definition/triggers/manual/runtimeConfiguration/concurrency/runs']);
+  });
+
   test('a disabled flow answers 409 and starts nothing; listCallbackUrl refuses a trigger that is not called', async () => {
     const created = await server.api('POST', FLOWS, { name: 'sleepy', definition: NO_RESPONSE });
     const id = created.body.id;
@@ -277,3 +319,11 @@ test('request logs show callback calls without their signature', async () => {
     await server.stop();
   }
 });
+
+async function until(probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,10 +1,13 @@
 /**
  * `plugboard start` settings of the run workers and a start that fails late: out-of-range
  * PLUGBOARD_RUN_WORKERS / PLUGBOARD_RUN_LOCK_SECONDS stop the start with a message naming the
- * variable, and a failure after the port opened closes the port again.
+ * variable, the lock applies to trigger checks too, and a failure after the port opened closes the
+ * port again.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +15,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PlugboardError } from '../../src/core/index.ts';
 import { loadConfig, startServer } from '../../src/server/index.ts';
+import { openStore } from '../../src/storage/index.ts';
+import { TRIGGERS_QUEUE } from '../../src/workflow/index.ts';
 
 const ADMIN = 'server-start-admin-token-0123456789';
 
@@ -27,7 +32,7 @@ async function bindOnce(port: number): Promise<number> {
   return bound;
 }
 
-describe('run worker settings', () => {
+describe('run and trigger worker settings', () => {
   const refused = (name: string, value: string, range: RegExp) =>
     assert.throws(
       () => loadConfig({ [name]: value }),
@@ -47,6 +52,48 @@ describe('run worker settings', () => {
     assert.equal(loadConfig({ PLUGBOARD_RUN_LOCK_SECONDS: '86400' }).runs.lockMs, 86_400_000);
     assert.equal(loadConfig({ PLUGBOARD_RUN_LOCK_SECONDS: '2.5' }).runs.lockMs, 2500);
     for (const bad of ['86401', '0', '0.001', '-1', 'long']) refused('PLUGBOARD_RUN_LOCK_SECONDS', bad, /from 1 to 86400/);
+  });
+
+  test('PLUGBOARD_RUN_LOCK_SECONDS also bounds a trigger check: another process takes over a check in flight once that long passes without a heartbeat', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-trigger-lock-'));
+    // A feed that never answers: the server's trigger check stays in flight, its job claimed and heartbeating.
+    const held: ServerResponse[] = [];
+    let polled: () => void = () => undefined;
+    const asked = new Promise<void>((resolve) => {
+      polled = resolve;
+    });
+    const feed = createHttpServer((_req, res) => {
+      held.push(res);
+      polled();
+    });
+    await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
+    const config = loadConfig({ PLUGBOARD_DATA_DIR: dataDir, PLUGBOARD_PORT: '0', PLUGBOARD_LOG_LEVEL: 'silent', PLUGBOARD_BOOTSTRAP_TOKEN: ADMIN, PLUGBOARD_EGRESS_ALLOW: '127.0.0.1', PLUGBOARD_RUN_LOCK_SECONDS: '3' });
+    const server = await startServer(config);
+    const store = await openStore(config.store);
+    try {
+      const definition = {
+        triggers: { poll: { type: 'Http', recurrence: { frequency: 'Second', interval: 1 }, inputs: { method: 'GET', uri: `http://127.0.0.1:${(feed.address() as AddressInfo).port}/items` } } },
+        actions: {},
+      };
+      const created = await server.app.inject({ method: 'POST', url: '/api/environments/default/flows', headers: { authorization: `Bearer ${ADMIN}` }, payload: { name: 'held-poll', definition } });
+      assert.equal(created.statusCode, 201, created.body);
+      const flowId: string = created.json().id;
+      await asked;
+
+      const claimAt = (nowMs: number) => store.jobs.claim({ queue: TRIGGERS_QUEUE, holder: 'another-process', nowMs, lockUntilMs: nowMs + 60_000, limit: 1 });
+      assert.deepEqual(await claimAt(Date.now()), [], 'while the server checks the trigger (and heartbeats), its check is not handed to another process');
+      // Seen from 10 s on (had the server died now): past the 3 s lock, well before the 30 s default.
+      const taken = await claimAt(Date.now() + 10_000);
+      assert.equal(taken.length, 1, 'the trigger worker must lock its checks for PLUGBOARD_RUN_LOCK_SECONDS (3 s), not the queue default of 30 s: the check was still claimed 10 s on');
+      assert.deepEqual({ ...(taken[0]?.payload as object), tick: 0 }, { flowId, triggerName: 'poll', tick: 0 }, 'the job taken over is the check of the flow\'s trigger');
+    } finally {
+      for (const res of held) res.destroy();
+      feed.closeAllConnections();
+      await new Promise<void>((resolve) => feed.close(() => resolve()));
+      await server.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

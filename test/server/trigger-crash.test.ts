@@ -5,8 +5,8 @@
  * the new cursor with the runs it starts (trigger-service.ts `check()`).
  *
  * A check killed before its commit stays claimed by the dead process until its job lock lapses
- * (the trigger worker's 30 s default), then polls again from the committed cursor: the two
- * scenarios run side by side so that wait is paid once.
+ * (PLUGBOARD_RUN_LOCK_SECONDS, 1 s in the fixture instead of the 30 s default), then polls again
+ * from the committed cursor: the two scenarios run side by side so that wait is paid once.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -29,8 +29,8 @@ const FLOWS = '/api/environments/default/flows';
 /** Items each feed has before the crash round, and after it. */
 const BEFORE = 2;
 const AFTER = 4;
-/** Waits generous enough for a slow 2-core machine; the lock lapse alone is 30 s. */
-const WAIT_MS = 90_000;
+/** Waits generous enough for a slow 2-core machine (the lock lapse itself is 1 s). */
+const WAIT_MS = 60_000;
 
 const children = new Set<ChildProcess>();
 const dirs: string[] = [];

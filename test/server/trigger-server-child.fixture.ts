@@ -1,8 +1,8 @@
 /**
  * The real server in a process of its own, for the trigger crash test. Argument: JSON
  * `{ dataDir, token, port? }`. Starts `startServer` on that data directory (SQLite), egress allowed
- * to loopback, runs reclaimed 1 s after a process dies, prints `url <url>` once listening, and
- * serves until killed.
+ * to loopback, runs and trigger checks reclaimed 1 s after a process dies (PLUGBOARD_RUN_LOCK_SECONDS,
+ * instead of 30 s), prints `url <url>` once listening, and serves until killed.
  */
 import { loadConfig } from '../../src/server/config/config.ts';
 import { startServer } from '../../src/server/server.ts';

@@ -36,7 +36,8 @@ export interface ResolvedConfig {
   readonly publicUrl: string;
   /**
    * Flow runs executed by this process: how many at once, how soon another process takes over the
-   * runs of one that died, and how many days finished runs are kept (the daily retention job).
+   * runs and trigger checks of one that died (`lockMs`, also the trigger worker's lock), and how
+   * many days finished runs are kept (the daily retention job).
    */
   readonly runs: { readonly workers: number; readonly lockMs: number; readonly retentionDays: number };
   /**
@@ -88,7 +89,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PLUGBOARD_RUN_WORKERS', doc: 'Flow runs this process executes at once (a parent flow waiting for a child flow holds one); a whole number from 1 to 1000.', default: '20' },
   {
     env: 'PLUGBOARD_RUN_LOCK_SECONDS',
-    doc: 'How long a run stays claimed by a process without a heartbeat: when a process dies, its unfinished runs resume in another (or after a restart) this much later; from 1 to 86400 (a day).',
+    doc: 'How soon another process takes over the work of one that died: a run or a trigger check stays claimed this long without a heartbeat, so a dead process\'s unfinished runs resume, and its triggers are checked again, in another process (or after a restart) this much later; from 1 to 86400 (a day).',
     default: '30',
   },
   {

@@ -32,6 +32,8 @@ import type { ReplyingRunInput, ReplyingRuns, RunLauncher, RunLifecycle, RunRepl
 import { RUNS_QUEUE, createQueuedRun } from './queued-run.ts';
 import { commitRunEnd, recordAll, runEnd, writeDeferredIn } from './run-end.ts';
 import { workflowObject } from './run-workflow.ts';
+import { triggerConcurrencyOf } from '../rules/trigger-concurrency.ts';
+import type { TriggerConcurrency } from '../rules/trigger-concurrency.ts';
 
 export { RUNS_QUEUE } from './queued-run.ts';
 
@@ -99,7 +101,10 @@ export interface RunWorkerOptions {
 }
 
 /** How one execution of a run ended (see {@link DurableRuns.execute}). */
-export type ExecutionOutcome = 'finished' | 'suspended' | 'stopped' | 'cancelled' | 'gone';
+export type ExecutionOutcome = 'finished' | 'suspended' | 'stopped' | 'cancelled' | 'gone' | 'queued';
+
+/** The longest pause between two admission checks of a run queued behind its trigger's concurrency limit. */
+const MAX_QUEUED_RECHECK_MS = 2_000;
 
 /** Options of {@link DurableRuns.execute}. */
 export interface ExecuteOptions {
@@ -123,7 +128,8 @@ export interface DurableRuns extends RunLauncher, RunLifecycle, ReplyingRuns {
    * Executes (or resumes) one run now, in this process; what the worker calls per job.
    * `finished`: it ended now; `suspended`: a long Wait holds it (a timer job continues it);
    * `stopped`: `stopSignal` ended the execution early (execute it again to resume); `cancelled`:
-   * it was cancelled while it ran; `gone`: nothing to do (unknown, already ended, or taken over).
+   * it was cancelled while it ran; `gone`: nothing to do (unknown, already ended, or taken over);
+   * `queued`: its trigger's concurrency limit has no free slot yet (nothing ran; execute it again later).
    */
   execute(runId: string, options?: ExecuteOptions): Promise<ExecutionOutcome>;
   /** Answers every pending `waitForReply` with `undefined` and stops background checks (at shutdown). */
@@ -167,6 +173,14 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
   /** Tells the observer a run ended here (finished or cancelled), timed from its stored start to its end. */
   const runFinished = (summary: RunSummary): void => {
     options.observer?.runFinished({ status: summary.status, durationMs: (summary.endedAt ?? clock.now()) - summary.startedAt });
+  };
+
+  // Where runs queued behind a concurrency limit stand (for how soon their job looks again).
+  const queuedPositions = new Map<string, number>();
+  /** The concurrency limit of the trigger that started a run of this version, if it has one. */
+  const concurrencyOf = (flowId: string, version: FlowVersionRecord, triggerName: string | null): TriggerConcurrency | undefined => {
+    const trigger = loadVersion(flowId, version).loaded.definition?.triggers.find((candidate) => candidate.name === triggerName);
+    return trigger === undefined ? undefined : triggerConcurrencyOf(trigger);
   };
 
   // Runs executing in this process, each with the controller that cancels it.
@@ -231,6 +245,16 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       publish({ runId, status: 'Failed', response: null, error: { code: 'WorkflowDefinitionInvalid', message: 'the flow version holds no runnable definition' } });
       runFinished(invalid);
       return 'finished';
+    }
+    const limit = concurrencyOf(flow.id, version, run.triggerName);
+    if (run.status === 'Waiting' && limit !== undefined) {
+      // Queued behind the trigger's concurrency limit until a slot is free (a run past admission passes at once).
+      const admission = await store.runs.admit(runId, limit.runs);
+      if (admission.outcome === 'ended') return settleEnded(runId);
+      if (admission.outcome === 'queued') {
+        queuedPositions.set(runId, admission.position);
+        return 'queued';
+      }
     }
     if (run.status === 'Waiting') {
       // A cancel may win the race since the read above.
@@ -375,6 +399,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       const version = await versions.get(flow.id, versionNumber);
       if (version === undefined) throw new NotFoundError(`flow '${flow.name}' has no version ${versionNumber}`, { code: 'FlowVersionNotFound' });
       const triggerName = input.triggerName ?? loadVersion(flow.id, version).triggerName;
+      const queued = concurrencyOf(flow.id, version, triggerName) !== undefined;
       const runId = await store.transaction((transaction) =>
         createQueuedRun({
           transaction,
@@ -383,6 +408,8 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
             flowId: flow.id,
             flowVersion: versionNumber,
             triggerName,
+            // Behind the trigger's concurrency limit: it waits for a slot (see execute).
+            ...(queued ? { status: 'Waiting' as const } : {}),
             triggerOutputs: input.triggerOutputs ?? null,
             ...(input.correlationId === undefined ? {} : { correlationId: input.correlationId }),
             ...(input.clientTrackingId === undefined ? {} : { clientTrackingId: input.clientTrackingId }),
@@ -512,6 +539,14 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
           if (outcome === 'stopped' && !context.signal.aborted) {
             // Queued again before this job completes: the next start (or another process) resumes the run at once.
             await queue.enqueue(RUNS_QUEUE, { runId }, { key: `${runId}@resume:${job.id}` });
+          }
+          if (outcome === 'queued' && !context.signal.aborted) {
+            // Looked at again soon, sooner the nearer its turn. Two keys taken in turn: a redelivery of
+            // this job after it enqueued its successor finds that successor instead of adding another.
+            const position = queuedPositions.get(runId) ?? 1;
+            queuedPositions.delete(runId);
+            const key = job.key === `${runId}@queued:0` ? `${runId}@queued:1` : `${runId}@queued:0`;
+            await queue.enqueue(RUNS_QUEUE, { runId }, { key, runAt: clock.now() + Math.min(MAX_QUEUED_RECHECK_MS, 100 * position) });
           }
         },
         { concurrency: workOptions.concurrency ?? 20, ...(workOptions.lockMs === undefined ? {} : { lockMs: workOptions.lockMs }), ...(workOptions.pollMs === undefined ? {} : { pollMs: workOptions.pollMs }) },

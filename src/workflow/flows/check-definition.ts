@@ -10,6 +10,7 @@ import { isRecord } from '../../expressions/index.ts';
 import { loadWorkflowDefinition } from '../definition/load-workflow-definition.ts';
 import type { LoadedWorkflow } from '../definition/load-workflow-definition.ts';
 import { validateWorkflowDefinition } from '../definition/validate-workflow-definition.ts';
+import { concurrencyIssues } from '../rules/trigger-concurrency.ts';
 import { scheduleIssues } from '../triggers/trigger-schedule.ts';
 import { FlowsErrorCode } from './errors.ts';
 
@@ -50,6 +51,7 @@ export function checkFlowDefinition(check: FlowDefinitionCheck): LoadedWorkflow 
         ...validateWorkflowDefinition(loaded.definition, { parameters: loaded.parameters, connectionReferences: loaded.connectionReferences }),
         // A schedule that cannot run must not be saved (it would only show up later, on the trigger).
         ...loaded.definition.triggers.flatMap(scheduleIssues),
+        ...loaded.definition.triggers.flatMap(concurrencyIssues),
       ];
   const errors = issues.filter((issue) => issue.severity === 'error').map((issue) => ({ ...issue, path: `${DEFINITION_POINTER}${issue.path}` }));
   if (loaded.definition === undefined && errors.length === 0) {

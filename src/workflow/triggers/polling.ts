@@ -19,6 +19,7 @@
 import { isPlugboardError } from '../../core/index.ts';
 import type { ActionContext, ConnectorPort, HttpPort } from '../actions/contract.ts';
 import { resolveActionLimits } from '../actions/limits.ts';
+import { triggerConcurrencyOf } from '../rules/trigger-concurrency.ts';
 import { httpStatusName } from '../actions/http-status.ts';
 import { createVariableStore } from '../actions/variable-store.ts';
 import type { WorkflowTrigger } from '../definition/model.ts';
@@ -30,7 +31,7 @@ import type { PollCursor } from './polling-cursor.ts';
 import { TriggerStepErrorCode } from './polling-errors.ts';
 import { callHttpTrigger, originOf } from './polling-http.ts';
 import type { PollingOperationLookup } from './polling-template.ts';
-import { SPLIT_ON_MAX_ITEMS, splitOnItems, triggerCode } from './split-on.ts';
+import { SPLIT_ON_MAX_ITEMS, SPLIT_ON_MAX_ITEMS_WITH_CONCURRENCY, splitOnItems, triggerCode } from './split-on.ts';
 import type { TriggerEvaluate, TriggerOutputs } from './split-on.ts';
 import { prepareConditions } from './trigger-conditions.ts';
 import type { PreparedConditions } from './trigger-conditions.ts';
@@ -116,7 +117,9 @@ export function isPollableTrigger(trigger: Pick<WorkflowTrigger, 'type'>): boole
 /** Polls a trigger once. Never throws for the trigger's inputs or the service's answer: those are a `failed` result. */
 export async function pollTrigger(context: PollContext): Promise<PollResult> {
   const { trigger, now } = context;
-  const limits: PollLimits = { ...DEFAULT_POLL_LIMITS, ...context.limits };
+  // With trigger concurrency on, one execution debatches at most 100 items (wdl.md §7).
+  const concurrencyCap = triggerConcurrencyOf(trigger) === undefined ? {} : { maxSplitOnItems: SPLIT_ON_MAX_ITEMS_WITH_CONCURRENCY };
+  const limits: PollLimits = { ...DEFAULT_POLL_LIMITS, ...concurrencyCap, ...context.limits };
   const fingerprint = triggerFingerprint(trigger);
   const cursor = readPollCursor(context.cursor, fingerprint);
   const kept = cursor ?? null;

@@ -29,6 +29,7 @@ import { buildCallbackUrl, createCallbackVerifier } from './callback-url.ts';
 import type { CallbackQuery, CallbackUrl } from './callback-url.ts';
 import { CallRefusedError, callBody, isCallableTrigger, requestTriggerOutputs, requestTriggerSpec } from './request-trigger.ts';
 import type { CallbackRequest, IncomingCall, RequestTriggerSpec } from './request-trigger.ts';
+import { triggerConcurrencyOf } from '../rules/trigger-concurrency.ts';
 import { fireSchedule, firstCheckAt, nextCheckAt, scheduleOf, triggerKindOf } from './trigger-schedule.ts';
 import type { TriggerKind } from './trigger-schedule.ts';
 
@@ -189,12 +190,29 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
     return next;
   }
 
-  async function createRun(tx: StoreTransaction, flow: FlowRecord, version: number, triggerName: string, outputs: unknown, extra: { clientTrackingId?: string } = {}): Promise<string> {
+  /** A run and its job; `Waiting` (queued for a slot) when the trigger has a concurrency limit. */
+  async function createRun(tx: StoreTransaction, flow: FlowRecord, version: number, trigger: WorkflowTrigger, outputs: unknown, extra: { clientTrackingId?: string } = {}): Promise<string> {
     return createQueuedRun({
       transaction: tx,
       queue,
-      run: { flowId: flow.id, flowVersion: version, triggerName, triggerOutputs: outputs ?? null, ...(extra.clientTrackingId === undefined ? {} : { clientTrackingId: extra.clientTrackingId }) },
+      run: {
+        flowId: flow.id,
+        flowVersion: version,
+        triggerName: trigger.name,
+        triggerOutputs: outputs ?? null,
+        ...(triggerConcurrencyOf(trigger) === undefined ? {} : { status: 'Waiting' as const }),
+        ...(extra.clientTrackingId === undefined ? {} : { clientTrackingId: extra.clientTrackingId }),
+      },
     });
+  }
+
+  /** Why the trigger may not start more runs now (its queue of waiting runs is full); undefined when it may. */
+  async function waitingQueueFull(flow: FlowRecord, trigger: WorkflowTrigger): Promise<string | undefined> {
+    const limit = triggerConcurrencyOf(trigger);
+    if (limit === undefined) return undefined;
+    const queued = await store.runs.countQueued(flow.id);
+    if (queued < limit.maximumWaitingRuns) return undefined;
+    return `flow '${flow.name}' already has ${queued} runs waiting for one of its ${limit.runs} concurrent run slot${limit.runs === 1 ? '' : 's'} (trigger '${trigger.name}' allows ${limit.maximumWaitingRuns} waiting runs) — try again later, or raise runtimeConfiguration.concurrency on the trigger`;
   }
 
   async function ensureState(flow: FlowRecord, triggerName: string, existing: TriggerStateRecord | undefined): Promise<TriggerStateRecord> {
@@ -393,7 +411,13 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
     let status = 'Succeeded';
     let error: unknown = null;
     let retryAfterMs: number | undefined;
-    if (kind === 'schedule') {
+    const full = await waitingQueueFull(flow, trigger);
+    if (full !== undefined) {
+      // Nothing is fetched or fired while the queue is full: the cursor stays, the next check comes as scheduled.
+      status = 'Skipped';
+      error = { code: 'TooManyWaitingRuns', message: full };
+      if (kind === 'schedule') Object.assign(cursor, fireSchedule(schedule, cursor, state.nextAt ?? now).cursor);
+    } else if (kind === 'schedule') {
       const fired = fireSchedule(schedule, cursor, state.nextAt ?? now);
       firings = [fired.outputs];
       Object.assign(cursor, fired.cursor);
@@ -430,7 +454,7 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
           ...(firings.length > 0 ? { lastFiredAt: now } : {}),
         });
         if (updated === undefined) throw new LostRace();
-        for (const outputs of firings) runIds.push(await createRun(tx, flow, version.version, triggerName, outputs));
+        for (const outputs of firings) runIds.push(await createRun(tx, flow, version.version, trigger, outputs));
         await enqueueCheck(tx, flowId, triggerName, updated.tick, nextAt);
       });
     } catch (thrown) {
@@ -509,6 +533,8 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
       const loaded = loadVersion(version);
       const trigger = loaded.definition?.triggers.find((t) => t.name === triggerName);
       if (trigger === undefined) throw new CallRefusedError(404, `flow '${flow.name}' has no trigger '${triggerName}' in its current version`, { code: 'TriggerNotFound' });
+      const full = await waitingQueueFull(flow, trigger);
+      if (full !== undefined) throw new CallRefusedError(429, full, { code: 'TooManyWaitingRuns' });
       const call: IncomingCall = { ...request, body: callBody(request.headers['content-type'], request.body) };
       let firings: readonly unknown[];
       if (isCallableTrigger(trigger)) firings = [requestTriggerOutputs(trigger, call)];
@@ -528,7 +554,8 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
         replyingWorkflows.set(loaded, hasResponse);
       }
       const replies = hasResponse && firings.length === 1 && trigger.raw['splitOn'] === undefined;
-      if (replies && options.replyingRuns !== undefined) {
+      // Runs behind a concurrency limit queue for a slot: they start through their job.
+      if (replies && options.replyingRuns !== undefined && triggerConcurrencyOf(trigger) === undefined) {
         const { runId, reply } = await options.replyingRuns.startAndReply({
           flow,
           version,
@@ -541,7 +568,7 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
       }
       const runIds = firings.length === 0 ? [] : await store.transaction(async (tx) => {
         const ids: string[] = [];
-        for (const outputs of firings) ids.push(await createRun(tx, flow, version.version, triggerName, outputs, clientTrackingId === undefined ? {} : { clientTrackingId }));
+        for (const outputs of firings) ids.push(await createRun(tx, flow, version.version, trigger, outputs, clientTrackingId === undefined ? {} : { clientTrackingId }));
         return ids;
       });
       for (const _ of runIds) options.observer?.runStarted?.({ trigger: trigger.type });

@@ -162,3 +162,30 @@ describe('SlidingWindow triggers on an injected clock', () => {
 after(async () => {
   await harness?.store.close();
 });
+
+describe('trigger concurrency on a schedule', () => {
+  test('a Recurrence trigger whose waiting runs fill the queue skips its checks, says why, and fires again once a run leaves the queue', async () => {
+    const start = Date.UTC(2026, 0, 1, 0, 0);
+    const h = await setUp(start);
+    // No run worker here: the runs it fires stay queued for their slot.
+    const flowId = await createFlow(h, 'single', {
+      every: { type: 'Recurrence', recurrence: { frequency: 'Hour', interval: 1, startTime: '2026-01-01T00:00:00Z' }, operationOptions: 'SingleInstance', runtimeConfiguration: { concurrency: { maximumWaitingRuns: 2 } } },
+    });
+    await settle(h);
+    await advanceTo(h, start + HOUR);
+    const fired = await h.store.runs.listForFlow(flowId);
+    assert.deepEqual(fired.map((run) => run.status), ['Waiting', 'Waiting'], 'runs of a limited trigger queue for a slot');
+    assert.equal(await h.store.runs.countQueued(flowId), 2);
+    await advanceTo(h, start + 2 * HOUR);
+    assert.equal((await h.store.runs.listForFlow(flowId)).length, 2, 'a full queue fires nothing');
+    const state = await h.store.triggerStates.get(flowId, 'every');
+    assert.equal(state?.lastStatus, 'Skipped');
+    assert.equal((state?.lastError as { code?: string } | null)?.code, 'TooManyWaitingRuns');
+    assert.equal(state?.nextAt, start + 3 * HOUR, 'the schedule goes on');
+    // A queued run leaves (cancelled here; a finished run frees its place the same way).
+    await h.store.runs.cancel(fired[0]?.id ?? '', { error: { code: 'RunCancelled', message: 'test' }, actionError: { code: 'Cancelled', message: 'test' } });
+    await advanceTo(h, start + 3 * HOUR);
+    assert.equal((await h.store.runs.listForFlow(flowId)).length, 3);
+    assert.equal((await h.store.triggerStates.get(flowId, 'every'))?.lastError, null);
+  });
+});
