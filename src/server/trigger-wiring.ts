@@ -26,6 +26,7 @@ import type { FlowRecord, FlowVersionRecord } from '../storage/index.ts';
 import type { HttpPort, LoadedWorkflow, TriggerPorts, TriggerService, TriggerServiceOptions } from '../workflow/index.ts';
 import { createCallbackKeys } from './callback-keys.ts';
 import { createFlowPorts } from './flow-ports.ts';
+import { CALLBACK_REPLY_WAIT_MS } from './routes/triggers.ts';
 import type { FlowPortsContext } from './flow-ports.ts';
 import type { GatewayWiring } from './gateway-wiring.ts';
 
@@ -69,7 +70,7 @@ export function createTriggerWiring(options: TriggerWiringOptions): TriggerWirin
     publicUrl: options.publicUrl,
     logger,
     ...(options.observer === undefined ? {} : { observer: options.observer }),
-    ...(options.replyingRuns === undefined ? {} : { replyingRuns: options.replyingRuns }),
+    ...(options.replyingRuns === undefined ? {} : { replyingRuns: options.replyingRuns, replyWaitMs: CALLBACK_REPLY_WAIT_MS }),
     ...(options.gateway === undefined ? {} : { ports: createTriggerPorts(options.store, options.gateway, clock) }),
   });
   let worker: JobWorker | undefined;

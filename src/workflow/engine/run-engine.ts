@@ -113,9 +113,9 @@ export interface RunEngineOptions {
   readonly logger?: Logger;
   /**
    * In-memory mode for a run not written yet: only pure built-ins (and skips) run, their results
-   * kept back; the first action that would need a journal write before it starts (a side effect,
-   * a control action, a Wait…) is not started — the execution ends there ({@link RunEngine.handedOver})
-   * and the host writes the run with {@link RunEngine.takeDeferred} so that a worker resumes it.
+   * kept back ({@link RunEngine.takeDeferred}); the first action that would need a journal write
+   * before it starts (a side effect, a control action, a Wait…) is not started — the execution
+   * ends there ({@link RunEngine.handedOver}) and the host runs the whole run again durably.
    */
   readonly pureOnly?: boolean;
 }
@@ -252,7 +252,7 @@ export class RunEngine {
     return this.ended.signal.aborted;
   }
 
-  /** True when a `pureOnly` execution reached an action it may not start: the run continues from its journal elsewhere. */
+  /** True when a `pureOnly` execution reached an action it may not start (its results do not count). */
   get handedOver(): boolean {
     return this.handOver;
   }

@@ -153,7 +153,7 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
   const loadedVersions = new Map<string, LoadedVersion>();
   const versions = createVersionCache(store);
   // Runs executed in memory by concurrent callers commit together.
-  const writeRun = createRunBatchWriter({ store, queue });
+  const writeRun = createRunBatchWriter({ store });
   const loadVersion = (flowId: string, version: FlowVersionRecord): LoadedVersion => {
     const key = `${flowId}@${version.version}`;
     let found = loadedVersions.get(key);
@@ -424,12 +424,14 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
 
     async startAndReply(input: ReplyingRunInput) {
       const { flow, version } = input;
-      const { loaded } = loadVersion(flow.id, version);
-      const definition = loaded.definition;
-      if (definition === undefined) {
+      /** The durable path: the run and its job now, a worker executes it, the reply comes from it. */
+      const throughQueue = async () => {
         const { runId } = await launcher.start({ flowId: flow.id, version: version.version, triggerName: input.triggerName, triggerOutputs: input.triggerOutputs, ...(input.clientTrackingId === undefined ? {} : { clientTrackingId: input.clientTrackingId }) });
         return { runId, reply: await awaitReply(runId, input.timeoutMs, undefined) };
-      }
+      };
+      const { loaded } = loadVersion(flow.id, version);
+      const definition = loaded.definition;
+      if (definition === undefined) return throughQueue();
       const runId = newId();
       const run = {
         id: runId,
@@ -440,14 +442,13 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
         startedAt: clock.now(),
         ...(input.clientTrackingId === undefined ? {} : { clientTrackingId: input.clientTrackingId }),
       };
-      const trigger = definition.triggers.find((candidate) => candidate.name === input.triggerName);
-      options.observer?.runStarted({ trigger: trigger?.type ?? 'manual' });
+      // What the in-memory execution tells observers and logs counts only if the run ends in it.
+      const told: (() => void)[] = [];
       const runLog = bindLogger(logger, { flowId: flow.id, runId });
-      // Nothing is written yet: only pure steps run; the first other action ends this execution.
       const engine = new RunEngine({
-        logger: runLog,
-        ...(options.observer === undefined ? {} : { observer: options.observer }),
-        runs: store.runs,
+        logger: deferredLogger(runLog, told),
+        observer: { actionFinished: (event) => told.push(() => options.observer?.actionFinished(event)) },
+        runs: NO_JOURNAL_WRITES,
         clock,
         runId,
         registry,
@@ -458,14 +459,15 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
         pureOnly: true,
       });
       const top = await engine.runDefinition(definition);
-      if (engine.handedOver) {
-        // Written with what ran so far and its job: a worker continues from the journal.
-        await writeRun({ run: { run, actions: engine.takeDeferred() }, continues: true });
-        if (engine.response !== undefined) return { runId, reply: { runId, status: 'Running', response: engine.response, error: null } };
-        return { runId, reply: await awaitReply(runId, input.timeoutMs, undefined) };
-      }
+      // It reached a step that must be journaled before it starts (a side effect, a container, a
+      // Wait…): nothing of this execution was written or answered, so the run starts over as any
+      // other, through the queue — the same history, secured values and Terminate order.
+      if (engine.handedOver) return throughQueue();
       const ended = runEnd(top, engine.terminated);
-      await writeRun({ run: { run, actions: engine.takeDeferred(), end: { ...ended, outputs: engine.definitionOutputs(definition) } }, continues: false });
+      await writeRun({ run, actions: engine.takeDeferred(), end: { ...ended, outputs: engine.definitionOutputs(definition) } });
+      const trigger = definition.triggers.find((candidate) => candidate.name === input.triggerName);
+      options.observer?.runStarted({ trigger: trigger?.type ?? 'manual' });
+      for (const tell of told) tell();
       options.observer?.runFinished({ status: ended.status, durationMs: clock.now() - run.startedAt });
       if (ended.status !== 'Succeeded') runLog.info('run ended', { status: ended.status, code: ended.error?.code });
       return { runId, reply: { runId, status: ended.status, response: engine.response ?? null, error: ended.error } };
@@ -623,6 +625,21 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
 /** True for a status a run has until it ends. */
 function isUnfinished(status: string): boolean {
   return status === 'Running' || status === 'Waiting';
+}
+
+/** The journal writer of an in-memory execution (`pureOnly`): it never writes, and says so if asked to. */
+const NO_JOURNAL_WRITES: Pick<Store['runs'], 'startAction' | 'finishAction' | 'recordAction'> = {
+  startAction: () => Promise.reject(new PlugboardError('an in-memory execution tried to start an action in the journal', { code: 'InMemoryJournalWrite' })),
+  finishAction: () => Promise.reject(new PlugboardError('an in-memory execution tried to finish an action in the journal', { code: 'InMemoryJournalWrite' })),
+  recordAction: () => Promise.reject(new PlugboardError('an in-memory execution tried to record an action in the journal', { code: 'InMemoryJournalWrite' })),
+};
+
+/** A logger whose lines are kept in `told` (written when the caller replays it), not written at once. */
+function deferredLogger(logger: Logger, told: (() => void)[]): Logger {
+  const wrap = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) => {
+    told.push(() => logger[level](message, fields));
+  };
+  return { ...logger, debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
 }
 
 /** Marks a store write refused because the run already ended (cancelled elsewhere). */

@@ -141,7 +141,7 @@ describe('startAndReply', () => {
     assert.equal((await store.runs.listActions(runId)).find((a) => a.name === 'Reply')?.status, 'Skipped');
   });
 
-  test('a run that reaches a side effect is written with its pure steps and its job before the side effect starts; a worker finishes it', async () => {
+  test('a run that reaches a side effect starts over through the queue: a worker runs it from its first step, each step once', async () => {
     const g = gate();
     const { flow, version } = await flowOf('hand-over', {
       triggers: MANUAL,
@@ -157,7 +157,7 @@ describe('startAndReply', () => {
     try {
       const answering = runs.startAndReply({ flow, version, triggerName: 'manual', triggerOutputs: TRIGGER('Cy'), timeoutMs: 20_000 });
       await g.started;
-      // The side effect started in the worker: the run and its pure step were committed first.
+      // The side effect started in the worker: the run and its job were committed, its pure step journaled first.
       assert.deepEqual(counted.counts.enqueued, ['workflow.runs']);
       const runId = (await store.runs.listForFlow(flow.id))[0]?.id ?? '';
       assert.equal((await store.runs.getSummary(runId))?.status, 'Running');
@@ -167,14 +167,15 @@ describe('startAndReply', () => {
       assert.equal(reply?.runId, runId);
       assert.equal(reply?.response?.body, 'Cy Work done');
       await waitFor(async () => (await store.runs.getSummary(runId))?.status === 'Succeeded');
-      // The pure step was not run again by the worker: one attempt each.
+      // What ran in memory was dropped, not written: one attempt each.
       assert.deepEqual((await store.runs.listActions(runId)).map((a) => [a.name, a.attempt, a.status]), [['Prepare', 1, 'Succeeded'], ['Work', 1, 'Succeeded'], ['Reply', 1, 'Succeeded']]);
     } finally {
+      g.open('Work');
       await worker.stop();
     }
   });
 
-  test('a Response before the first side effect answers as soon as the run is committed, while the run goes on', async () => {
+  test('a Response before the first side effect answers as soon as it ran, while the run goes on', async () => {
     const g = gate();
     const { flow, version } = await flowOf('reply-first', {
       triggers: MANUAL,
@@ -189,13 +190,85 @@ describe('startAndReply', () => {
       const { runId, reply } = await runs.startAndReply({ flow, version, triggerName: 'manual', triggerOutputs: TRIGGER('Di'), timeoutMs: 20_000 });
       assert.equal(reply?.status, 'Running');
       assert.equal(reply?.response?.statusCode, 202);
-      assert.equal((await store.runs.listActions(runId)).find((a) => a.name === 'Reply')?.status, 'Succeeded', 'the answered Response is in the history');
       await g.started;
+      assert.equal((await store.runs.listActions(runId)).find((a) => a.name === 'Reply')?.status, 'Succeeded', 'the answered Response is in the history before the side effect starts');
       g.open('Work');
       await waitFor(async () => (await store.runs.getSummary(runId))?.status === 'Succeeded');
     } finally {
+      g.open('Work');
       await worker.stop();
     }
+  });
+
+  test('a secured pure step before a side effect keeps its value for later actions (the run starts over durably)', async () => {
+    const seen: unknown[] = [];
+    const reader: ActionExecutor = {
+      type: 'read',
+      async execute(_action, context) {
+        seen.push(context.evaluate("@outputs('Secret')"), context.evaluate("@variables('token')"));
+        return { status: 'Succeeded', outputs: { body: 'read' } };
+      },
+    };
+    const { flow, version } = await flowOf('secured-then-effect', {
+      triggers: MANUAL,
+      actions: {
+        Secret: { type: 'Compose', inputs: 's3cret', runAfter: {}, runtimeConfiguration: { secureData: { properties: ['inputs', 'outputs'] } } },
+        Token: { type: 'InitializeVariable', inputs: { variables: [{ name: 'token', type: 'string', value: 't0ken' }] }, runAfter: { Secret: ['Succeeded'] }, runtimeConfiguration: { secureData: { properties: ['inputs'] } } },
+        Read: { type: 'Read', inputs: {}, runAfter: { Token: ['Succeeded'] } },
+        Reply: { type: 'Response', kind: 'Http', inputs: { statusCode: 200, body: "@body('Read')" }, runAfter: { Read: ['Succeeded'] } },
+      },
+    });
+    const runs = createRunLauncher({ store, queue, clock: systemClock, registry: createActionRegistry([...BUILT_IN_ACTION_EXECUTORS, reader]) });
+    const worker = runs.work({ pollMs: 5 });
+    try {
+      const { runId, reply } = await runs.startAndReply({ flow, version, triggerName: 'manual', triggerOutputs: TRIGGER('Ed'), timeoutMs: 20_000 });
+      assert.equal(reply?.response?.body, 'read');
+      assert.deepEqual(seen, ['s3cret', 't0ken']);
+      const secret = (await store.runs.listActions(runId)).find((a) => a.name === 'Secret');
+      assert.ok(!JSON.stringify(secret).includes('s3cret'), 'history keeps the secured value hidden');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  test('a Terminate next to a side effect does not stop the side effect from running, whatever their order', async () => {
+    const g = gate();
+    const { flow, version } = await flowOf('terminate-beside-effect', {
+      triggers: MANUAL,
+      actions: {
+        Stop: { type: 'Terminate', inputs: { runStatus: 'Succeeded' }, runAfter: {} },
+        Work: { type: 'Gate', inputs: {}, runAfter: {} },
+        Reply: { type: 'Response', kind: 'Http', inputs: { statusCode: 200 }, runAfter: { Stop: ['Succeeded'], Work: ['Succeeded'] } },
+      },
+    });
+    const runs = createRunLauncher({ store, queue, clock: systemClock, registry: g.registry });
+    const worker = runs.work({ pollMs: 5 });
+    try {
+      const answering = runs.startAndReply({ flow, version, triggerName: 'manual', triggerOutputs: TRIGGER('Flo'), timeoutMs: 20_000 });
+      await g.started;
+      g.open('Work');
+      const { runId, reply } = await answering;
+      assert.equal(reply?.status, 'Succeeded');
+      const byName = Object.fromEntries((await store.runs.listActions(runId)).map((a) => [a.name, a.status]));
+      assert.deepEqual(byName, { Stop: 'Succeeded', Work: 'Succeeded', Reply: 'Skipped' });
+    } finally {
+      g.open('Work');
+      await worker.stop();
+    }
+  });
+
+  test('more callers than one commit holds are all written and answered', async () => {
+    const { flow, version } = await flowOf('many-callers', {
+      triggers: MANUAL,
+      actions: { Reply: { type: 'Response', kind: 'Http', inputs: { statusCode: 200, body: "@triggerBody()?['name']" }, runAfter: {} } },
+    });
+    const counted = counting(store, queue);
+    const runs = createRunLauncher({ store: counted.store, queue: counted.queue, clock: systemClock });
+    const names = Array.from({ length: 200 }, (_, i) => `many-${i}`);
+    const results = await Promise.all(names.map((name) => runs.startAndReply({ flow, version, triggerName: 'manual', triggerOutputs: TRIGGER(name), timeoutMs: 10_000 })));
+    assert.deepEqual(results.map((r) => r.reply?.response?.body), names);
+    assert.ok(counted.counts.transactions >= 2 && counted.counts.transactions < names.length, `200 runs took ${counted.counts.transactions} commits`);
+    assert.equal((await store.runs.listForFlow(flow.id, { limit: 1000 })).length, names.length);
   });
 
   test('concurrent callers share commits, and each gets its own reply and run', async () => {
@@ -220,12 +293,14 @@ describe('startAndReply', () => {
     const kept = await flowOf('batch-kept', definition);
     const gone = await flowOf('batch-gone', definition);
     await store.flows.delete(gone.flow.id);
-    const runs = createRunLauncher({ store, queue, clock: systemClock });
+    const counted = counting(store, queue);
+    const runs = createRunLauncher({ store: counted.store, queue: counted.queue, clock: systemClock });
     const calls = [kept, kept, gone, kept].map(({ flow, version }) => runs.startAndReply({ flow, version, triggerName: 'manual', triggerOutputs: TRIGGER('x'), timeoutMs: 10_000 }));
     const settled = await Promise.allSettled(calls);
     assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     const refused = settled[2];
     assert.ok(refused?.status === 'rejected' && refused.reason instanceof NotFoundError, 'the deleted flow’s run is refused as not found');
+    assert.equal(counted.counts.transactions, 5, 'one batch of four, refused, then each run on its own');
     for (const outcome of settled) {
       if (outcome.status === 'fulfilled') assert.equal((await store.runs.getSummary(outcome.value.runId))?.status, 'Succeeded');
     }
