@@ -36,7 +36,7 @@ export { CONTAINER_FAILED_ERROR, failedBranchEnds, loopStatus, runStatus, scopeS
 export type { FinishedAction, ContainerStatus } from './rules/aggregate-status.ts';
 export { DEFAULT_RETRY_POLICY, RETRY_LIMITS, resolveRetryPolicy } from './rules/retry-policy.ts';
 export type { ResolvedRetryPolicy, RetryPolicy } from './rules/retry-policy.ts';
-export { isRetryableFailure, retryDelay, retryDelays } from './rules/retry-delay.ts';
+export { isRetryableFailure, retryAfterDelay, retryDelay, retryDelays } from './rules/retry-delay.ts';
 export type { RandomSource } from './rules/retry-delay.ts';
 export { formatIsoDuration, parseIsoDuration } from './rules/iso-duration.ts';
 // Leaf action executors (actions/): the engine runs them through the registry.

@@ -57,6 +57,8 @@ export interface InvokeRequest {
   readonly arguments?: OperationArguments;
   /** Follow `x-ms-pageable` next links (default true). */
   readonly followPages?: boolean;
+  /** `none`: no retry by the egress client — the caller applies its own policy (a flow action's `retryPolicy`). */
+  readonly retry?: 'none';
 }
 
 /** A raw HTTP request to `/apim/{connector}/{connectionId}/{path…}`. */
@@ -71,6 +73,8 @@ export interface RawInvokeRequest {
   readonly query: readonly (readonly [string, string])[];
   readonly headers: Readonly<Record<string, string>>;
   readonly body: unknown;
+  /** As {@link InvokeRequest.retry}. */
+  readonly retry?: 'none';
 }
 
 /** The answer of an operation. */
@@ -153,6 +157,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
     args: OperationArguments,
     original: PolicyStepContext['originalRequest'],
     followPages: boolean,
+    retry: 'none' | undefined,
   ): Promise<InvokeResult> {
     const hook = customCodeOf(connector, operation.operationId);
     if (hook.kind === 'unsupported') throw hook.error;
@@ -174,7 +179,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
         const copy: OutgoingRequest = { ...auxiliary, headers: { ...auxiliary.headers }, query: [...auxiliary.query] };
         if (copy.baseUrl === '') copy.baseUrl = request.baseUrl;
         applyCredentials(definition, copy, { parameters: connection.parameters, accessToken });
-        const answer = await sendRaw(copy, true);
+        const answer = await sendRaw(copy, true, retry);
         return { status: answer.status, headers: answer.headers, body: decodeBody(answer.body, answer.headers['content-type']) };
       },
       rewriteNextLink: (url) => options.nextLinkUrl?.({ environment, connectionId: connection.id, url }) ?? url,
@@ -231,7 +236,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
     return result;
 
     async function send(outgoing: OutgoingRequest, codeHook: CustomCodeHook) {
-      if (codeHook.kind !== 'sandbox') return sendRaw(outgoing, IDEMPOTENT.has(outgoing.method));
+      if (codeHook.kind !== 'sandbox') return sendRaw(outgoing, IDEMPOTENT.has(outgoing.method), retry);
       const wire = onTheWire(outgoing);
       const scriptAnswer = await codeHook.run({
         operationId: operation.operationId,
@@ -249,6 +254,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
             headers: lowerCaseKeys(message.headers),
             body: message.body ?? undefined,
             idempotent: IDEMPOTENT.has(message.method.toUpperCase()),
+            ...(retry === undefined ? {} : { retry }),
             ...(limits?.timeoutMs === undefined ? {} : { timeoutMs: limits.timeoutMs }),
             ...(limits?.signal === undefined ? {} : { signal: limits.signal }),
           });
@@ -305,9 +311,9 @@ export function createInvoker(options: InvokerOptions): Invoker {
     }
   }
 
-  async function sendRaw(request: OutgoingRequest, idempotent: boolean) {
+  async function sendRaw(request: OutgoingRequest, idempotent: boolean, retry: 'none' | undefined) {
     const wire = onTheWire(request);
-    return options.egress.send({ method: request.method, url: wire.url, headers: wire.headers, body: wire.body, idempotent });
+    return options.egress.send({ method: request.method, url: wire.url, headers: wire.headers, body: wire.body, idempotent, ...(retry === undefined ? {} : { retry }) });
   }
 
   async function tokenFor(connection: UsableConnection, forceRefresh: boolean, rejectedAccessToken?: string): Promise<string | undefined> {
@@ -324,7 +330,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
     const operation = connector.definition.operations.find((candidate) => candidate.operationId === request.operationId);
     if (operation === undefined) throw operationNotFound(connection.connectorName, request.operationId, connector.definition);
     const args = request.arguments ?? {};
-    const result = await run(request.environment, connection, connector, operation, args, { headers: {}, query: [], body: bodyArgument(operation, args) }, request.followPages ?? true);
+    const result = await run(request.environment, connection, connector, operation, args, { headers: {}, query: [], body: bodyArgument(operation, args) }, request.followPages ?? true, request.retry);
     if (result.status < 200 || result.status >= 300) {
       throw new UpstreamError({ operationId: operation.operationId, status: result.status, headers: result.headers, body: result.body });
     }
@@ -347,7 +353,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
       });
     }
     const original = { headers: lowerCaseKeys(request.headers), query: request.query, body: request.body };
-    return run(request.environment, connection, connector, match.operation, argumentsFromHttp(match, original), original, true);
+    return run(request.environment, connection, connector, match.operation, argumentsFromHttp(match, original), original, true, request.retry);
   }
 
   return { invoke, invokeRaw };

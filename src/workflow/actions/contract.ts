@@ -181,6 +181,13 @@ export interface ActionContext {
   readonly workflowSnapshot?: () => WorkflowSnapshot;
   /** Runs child workflows for the Workflow action; without it that action fails with `ChildFlowNotAvailable`. */
   readonly childFlows?: ChildFlowPort;
+  /**
+   * Waits `ms` between the retries of a connector action, ending early when `signal` aborts
+   * (resolves, never rejects). Default: the queue's real timers.
+   */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Uniform numbers in [0, 1) for the jitter of exponential retries. Default `Math.random`. */
+  readonly random?: () => number;
 }
 
 /** The reply a Response action gives the caller of the Request trigger. */

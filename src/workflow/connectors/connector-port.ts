@@ -44,7 +44,7 @@ export function createConnectorPort(options: ConnectorPortOptions): ConnectorPor
       const connection = connectionOf(call.connectionReference);
       const args = operationArguments(call.parameters);
       // Power Automate returns the first page unless the action turns pagination on.
-      return within(() => answered(() => invoker.invoke({ environment, caller, connectionId: connection.connectionId, operationId: call.operationId, arguments: args, followPages: false })), {
+      return within(() => answered(() => invoker.invoke({ environment, caller, connectionId: connection.connectionId, operationId: call.operationId, arguments: args, followPages: false, retry: 'none' })), {
         signal: call.signal,
         reference: call.connectionReference,
       });
@@ -57,7 +57,8 @@ export function createConnectorPort(options: ConnectorPortOptions): ConnectorPor
         throw referenceInvalid(call.connectionReference, "names no connector, which an ApiConnection call needs to find its operation — add `connector` (the catalog name, such as office365) or the managed API's `id`");
       }
       const query = Object.entries(call.queries).map(([name, value]): [string, string] => [name, value]);
-      const request = { environment, caller, connectorName, connectionId: connection.connectionId, method: call.method, path: call.path, query, headers: call.headers, body: call.body };
+      // The action's retryPolicy retries (connector-retry.ts): the egress client must not retry too.
+      const request = { environment, caller, connectorName, connectionId: connection.connectionId, method: call.method, path: call.path, query, headers: call.headers, body: call.body, retry: 'none' as const };
       const send = (): Promise<ConnectorAnswer> => answered(() => invoker.invokeRaw(request).catch((error: unknown) => Promise.reject(forReference(error, { reference: call.connectionReference, connectorName }))));
       return within(send, { signal: call.signal, reference: call.connectionReference });
     },

@@ -514,6 +514,7 @@ export class RunEngine {
     // Aborted by its own limit.timeout or by the run's cancellation.
     const signal = controller === undefined ? this.ended.signal : AbortSignal.any([controller.signal, this.ended.signal]);
     const context: ActionContext = {
+      sleep: this.sleep,
       ...this.options.ports,
       evaluate: (value, extra) => this.evaluateValue(value, { ...this.expressionContext(frame), ...extra }),
       variables: this.variables,

@@ -38,3 +38,18 @@ export function isRetryableFailure(failure: { readonly statusCode?: number }): b
   const { statusCode } = failure;
   return statusCode === undefined || statusCode === 408 || statusCode === 429 || statusCode >= 500;
 }
+
+/**
+ * The wait a `Retry-After` header asks for (RFC 9110 §10.2.3), in ms from `now`: delay-seconds or
+ * an HTTP date (a date already past gives 0). Undefined when the header is absent or unreadable.
+ * `headers` has lower-case names.
+ */
+export function retryAfterDelay(headers: Readonly<Record<string, string>>, now: number): number | undefined {
+  const value = headers['retry-after']?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1_000;
+  // An HTTP date always has a weekday and month name; bare numbers like "1.5" are not dates.
+  if (!/[a-z]/i.test(value)) return undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -54,6 +54,8 @@ describe('connector port', () => {
           operationId: 'SendEmailV2',
           arguments: { emailMessage: { To: 'a@example.com', Subject: 'Hi', Importance: 'Normal' }, mailboxAddress: 'shared@example.com' },
           followPages: false,
+          // The action's retryPolicy retries; the gateway's egress client must not retry as well.
+          retry: 'none',
         },
       },
     ]);
@@ -64,7 +66,7 @@ describe('connector port', () => {
     await portOver(invoker).invokeRaw({ connectionReference: 'shared_office365', method: 'POST', path: '/v2/Mail', queries: { importance: 'High', $top: '5' }, headers: { 'x-trace': 't1' }, body: { To: 'a@example.com' } });
     assert.deepEqual(calls[0], {
       kind: 'raw',
-      request: { environment: 'env-1', caller, connectorName: 'office365', connectionId: 'conn-mail', method: 'POST', path: '/v2/Mail', query: [['importance', 'High'], ['$top', '5']], headers: { 'x-trace': 't1' }, body: { To: 'a@example.com' } },
+      request: { environment: 'env-1', caller, connectorName: 'office365', connectionId: 'conn-mail', method: 'POST', path: '/v2/Mail', query: [['importance', 'High'], ['$top', '5']], headers: { 'x-trace': 't1' }, body: { To: 'a@example.com' }, retry: 'none' },
     });
   });
 
@@ -84,12 +86,17 @@ describe('connector port', () => {
     assert.deepEqual(answer, { status: 404, headers: { 'content-type': 'application/json' }, body: { error: { message: 'not found' } }, operationId: 'GetEmailV2' });
   });
 
-  test('the gateway’s rate limit is a 429 answer with Retry-After, so the action fails as TooManyRequests', async () => {
+  test('the gateway’s rate limit is a 429 answer with Retry-After: the action waits that long between retries, then fails as TooManyRequests', async () => {
     const { invoker } = fakeInvoker(() => Promise.reject(new RateLimitedError('connection conn-mail made too many calls', { retryAfterSeconds: 7, limit: 100, windowMs: 60_000 })));
+    const waits: number[] = [];
+    const sleep = async (ms: number): Promise<void> => {
+      waits.push(ms);
+    };
     const outcome = await run(
       { name: 'Send', type: 'OpenApiConnection', inputs: { host: { connectionName: 'shared_office365', operationId: 'SendEmailV2' }, parameters: {} } },
-      { ...testContext(), connectors: portOver(invoker) },
+      { ...testContext(), connectors: portOver(invoker), sleep },
     );
+    assert.deepEqual(waits, [7_000, 7_000, 7_000, 7_000], 'the default policy’s 4 retries, each after the Retry-After');
     assert.equal(outcome.status, 'Failed');
     assert.equal(outcome.error?.code, 'TooManyRequests');
     assert.deepEqual((outcome.outputs as { statusCode: number; headers: unknown }).statusCode, 429);

@@ -3,13 +3,15 @@
  * on the connection `host.connection` names (wdl.md §8), through `ActionContext.connectors`; the
  * gateway finds the connector operation from method and path. `host.connection.name` is usually
  * `@parameters('$connections')['office365']['connectionId']`: the key `office365` is the
- * connection reference (see connection-host.ts). `retryPolicy` is the engine's; `authentication`
+ * connection reference (see connection-host.ts). `retryPolicy` (default when absent) is applied
+ * here: 408, 429, 5xx and connectivity failures are retried (connector-retry.ts). `authentication`
  * is not evaluated (the gateway signs the call). Outcomes: see connector-outcome.ts.
  */
 import { isRecord } from '../../../expressions/index.ts';
-import type { ActionExecutor, ActionInput, ConnectorAnswer } from '../contract.ts';
+import type { ActionExecutor, ActionInput } from '../contract.ts';
 import { apiConnectionHost } from '../connection-host.ts';
-import { answerOutcome, failedCallOutcome, noConnectorsOutcome } from '../connector-outcome.ts';
+import { noConnectorsOutcome } from '../connector-outcome.ts';
+import { callConnectorWithRetry, connectorRetryPolicy } from '../connector-retry.ts';
 import { badInput } from '../errors.ts';
 import { headerMap, sanitizedHeaders } from '../headers.ts';
 import { describe, evaluateMember, inputsRecord, memberOf } from '../inputs.ts';
@@ -17,7 +19,7 @@ import { wdlText } from '../wdl-text.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
-/** `ApiConnection` — `{ host: { connection: { name | referenceName } }, method, path, queries?, headers?, body? }` → `{ statusCode, headers, body }`. */
+/** `ApiConnection` — `{ host: { connection: { name | referenceName } }, method, path, queries?, headers?, body?, retryPolicy? }` → `{ statusCode, headers, body }`. */
 export const apiConnectionExecutor: ActionExecutor = {
   type: 'apiconnection',
   async execute(action, context) {
@@ -33,6 +35,7 @@ export const apiConnectionExecutor: ActionExecutor = {
     const queries = queryMap(action, queriesValue);
     const headers = headerMap({ action: action.name, input: 'headers' }, evaluateMember(context, { record: inputs, name: 'headers' }));
     const body = evaluateMember(context, { record: inputs, name: 'body' });
+    const policy = connectorRetryPolicy(action, evaluateMember(context, { record: inputs, name: 'retryPolicy' }));
 
     const recorded = {
       host: host.recorded,
@@ -43,22 +46,18 @@ export const apiConnectionExecutor: ActionExecutor = {
       ...(body === undefined ? {} : { body }),
     };
     const target = { reference: host.reference };
-    if (context.connectors === undefined) return noConnectorsOutcome(action, recorded);
-    let answer: ConnectorAnswer;
-    try {
-      answer = await context.connectors.invokeRaw({
-        connectionReference: host.reference,
-        method,
-        path,
-        queries,
-        headers,
-        ...(body === undefined || body === null ? {} : { body }),
-        ...(context.signal === undefined ? {} : { signal: context.signal }),
-      });
-    } catch (error) {
-      return failedCallOutcome(action, { recorded, error, context, target });
-    }
-    return answerOutcome(action, { recorded, answer, target });
+    const connectors = context.connectors;
+    if (connectors === undefined) return noConnectorsOutcome(action, recorded);
+    const call = {
+      connectionReference: host.reference,
+      method,
+      path,
+      queries,
+      headers,
+      ...(body === undefined || body === null ? {} : { body }),
+      ...(context.signal === undefined ? {} : { signal: context.signal }),
+    };
+    return callConnectorWithRetry(action, { context, policy, recorded, target, send: () => connectors.invokeRaw(call) });
   },
 };
 
