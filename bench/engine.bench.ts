@@ -6,12 +6,14 @@
  * Three processes: the echo server (child), the real Plugboard server (child: `startServer`,
  * SQLite store in a temp dir, runs executed by its worker), and this process (orchestrator and
  * autocannon). Each call of the flow is a POST of the payload to the Request trigger's signed
- * callback URL (`listCallbackUrl`): the signature is checked, the run and its job commit in one
- * transaction, the run executes with both actions journaled, the run is finished, and the call is
- * answered with the Response action's reply.
+ * callback URL (`listCallbackUrl`): the signature is checked, the run executes in memory (its steps
+ * are pure: ADR 0005), the run with both actions and its end is committed — together with the
+ * other runs that ended in the same turn of the event loop — and the call is answered with the
+ * Response action's reply.
  * Only the target being measured gets load. After a warm-up, `--rounds` rounds measure echo and
  * plugboard (order reversed every other round); the ratio is the median of the per-round ratios.
- * The run is checked: the reply body and the number of runs recorded.
+ * Checked before measuring: the flow's reply equals the echo's. The number of runs written is not
+ * counted here; test/workflow/engine/replying-runs.test.ts checks that every answered call has its run.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

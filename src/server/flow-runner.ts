@@ -1,8 +1,9 @@
 /**
  * The server's flow runs: the embedded job queue over the store, the durable run launcher with
  * the gateway's ports (Http through the guarded egress client, connector actions through the
- * invoker acting for the flow's owner), the worker that executes runs in this process, and the
- * daily run retention job.
+ * invoker acting for the flow's owner), Workflow actions limited to the child flows the parent's
+ * owner may run (ADR 0004), the worker that executes runs in this process, and the daily run
+ * retention job.
  */
 import { errorMessage, silentLogger, systemClock } from '../core/index.ts';
 import type { Clock, Logger } from '../core/index.ts';
@@ -15,6 +16,7 @@ import type { DurableRuns } from '../workflow/index.ts';
 import type { ResolvedConfig } from './config/config.ts';
 import type { GatewayWiring } from './gateway-wiring.ts';
 import { createFlowPorts } from './flow-ports.ts';
+import { principalMayRunFlow } from './permissions.ts';
 
 /** Options of {@link createFlowRunner}. */
 export interface FlowRunnerOptions {
@@ -55,6 +57,9 @@ export function createFlowRunner(options: FlowRunnerOptions): FlowRunner {
     clock,
     http: (request) => gateway.egress.send(request),
     ports: (flow) => ({ connectors: flowPorts.connectors(flow) }),
+    // A child acts with its owner's connections: the parent's owner needs the run access the API would ask of them.
+    // A flow the system created (no owner) calls children as before.
+    mayRunChild: async (parent, child) => parent.ownerId === null || principalMayRunFlow(store, { principalId: parent.ownerId, flow: child }),
     logger,
     ...(options.observer === undefined ? {} : { observer: options.observer }),
   });

@@ -156,6 +156,40 @@ function forbidden(message: string, code = 'Forbidden'): PlugboardError {
   return new PlugboardError(message, { code, kind: 'forbidden' });
 }
 
+/** A principal's access to a flow, given its role in the flow's environment; undefined when none. */
+async function flowAccessLevel(
+  store: Store,
+  request: { readonly principalId: string; readonly role: PrincipalRole; readonly flow: { readonly id: string; readonly ownerId: string | null } },
+): Promise<FlowAccessLevel | undefined> {
+  const { principalId, role, flow } = request;
+  if (role === 'admin') return 'admin';
+  let level: FlowAccessLevel | undefined;
+  if (flow.ownerId === principalId) level = 'edit';
+  else {
+    const member = await store.flowMembers.get(flow.id, principalId);
+    level = member === undefined ? undefined : member.access === 'co-owner' ? 'edit' : 'run';
+  }
+  // A user's role caps what any membership gives: they start flows, never change them.
+  return level !== undefined && role === 'user' ? 'run' : level;
+}
+
+/**
+ * True when the principal may start the flow, by the rule `authorize` applies to `flows:run`: its
+ * role in the flow's environment (an assignment there, else its default role; an unknown principal
+ * gets the least, `user`) holds `flows:run`, and it is an admin there, the owner, a co-owner or a
+ * run-only user. For runs that start other flows (a Workflow action acts for its flow's owner).
+ */
+export async function principalMayRunFlow(
+  store: Store,
+  request: { readonly principalId: string; readonly flow: { readonly id: string; readonly environmentId: string; readonly ownerId: string | null } },
+): Promise<boolean> {
+  const { principalId, flow } = request;
+  const role = (await store.environmentRoles.get(flow.environmentId, principalId))?.role ?? (await store.principals.get(principalId))?.role ?? 'user';
+  if (!roleHasPermission(role, 'flows:run')) return false;
+  const level = await flowAccessLevel(store, { principalId, role, flow });
+  return level !== undefined && LEVEL_RANK[level] >= LEVEL_RANK[FLOW_LEVEL_NEEDED['flows:run'] ?? 'edit'];
+}
+
 /** Creates the authorizer over the store (it reads environments, role assignments, flows, members and run summaries). */
 export function createAuthorizer(store: Store, clock: Clock): Authorizer {
   const recentRoles = new Map<string, { readonly at: number; readonly role: PrincipalRole | undefined }>();
@@ -187,15 +221,7 @@ export function createAuthorizer(store: Store, clock: Clock): Authorizer {
 
   /** The caller's access to a flow of the environment; undefined when none (or no such flow). */
   async function flowLevel(principal: PrincipalRecord, role: PrincipalRole, flow: { readonly id: string; readonly ownerId: string | null }): Promise<FlowAccessLevel | undefined> {
-    if (role === 'admin') return 'admin';
-    let level: FlowAccessLevel | undefined;
-    if (flow.ownerId === principal.id) level = 'edit';
-    else {
-      const member = await store.flowMembers.get(flow.id, principal.id);
-      level = member === undefined ? undefined : member.access === 'co-owner' ? 'edit' : 'run';
-    }
-    // A user's role caps what any membership gives: they start flows, never change them.
-    return level !== undefined && role === 'user' ? 'run' : level;
+    return flowAccessLevel(store, { principalId: principal.id, role, flow });
   }
 
   return {

@@ -13,6 +13,7 @@ import type { Store } from '../storage/index.ts';
 import {
   createTriggerService,
   createValueEvaluator,
+  firingsOf,
   loadWorkflowDefinition,
   notificationOutputs,
   notificationSchemaOf,
@@ -157,7 +158,9 @@ export function createTriggerPorts(store: Store, gateway: Pick<GatewayWiring, 'i
         const definition = await flowPorts.connectorDefinition(contextOf(flow, version, loaded), stored.connectionReference);
         schema = notificationSchemaOf(definition, stored.operationId);
       }
-      return [notificationOutputs(trigger, { headers: call.headers, queries: call.queries, ...(call.body === undefined ? {} : { body: call.body }) }, schema)];
+      const outputs = notificationOutputs(trigger, { headers: call.headers, queries: call.queries, ...(call.body === undefined ? {} : { body: call.body }) }, schema);
+      // splitOn and conditions as a poll applies them (concurrency caps splitOn at 100 items).
+      return firingsOf({ trigger, outputs, evaluate: evaluatorOf(flow, loaded), now: clock.now() }).firings;
     },
   };
 }

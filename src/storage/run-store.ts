@@ -225,10 +225,16 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
       await atomically(db, async (trx) => {
         const now = clock.now();
         // Each flow version (and starter) is checked once, however many runs it has here.
-        const environments = new Map<string, string>();
+        const checked = new Map<string, string>();
+        const environmentIds: string[] = [];
         for (const { run } of inputs) {
           const key = `${run.flowId}@${run.flowVersion}@${run.startedBy ?? ''}`;
-          if (!environments.has(key)) environments.set(key, (await environmentOfVersion(trx, run)).environment_id);
+          let environmentId = checked.get(key);
+          if (environmentId === undefined) {
+            environmentId = (await environmentOfVersion(trx, run)).environment_id;
+            checked.set(key, environmentId);
+          }
+          environmentIds.push(environmentId);
         }
         // Values above the blob threshold go to run_blobs, which refer to the run: run rows come first.
         const large: { runId: string; field: 'trigger' | 'outputs'; value: unknown }[] = [];
@@ -241,11 +247,11 @@ export function createRunStore(db: Kysely<Database>, options: RunStoreOptions): 
           }
           return text;
         };
-        const runRows: Insertable<RunsTable>[] = inputs.map(({ run, end }) => ({
+        const runRows: Insertable<RunsTable>[] = inputs.map(({ run, end }, index) => ({
           id: run.id,
           flow_id: run.flowId,
           flow_version: run.flowVersion,
-          environment_id: environments.get(`${run.flowId}@${run.flowVersion}@${run.startedBy ?? ''}`) ?? '',
+          environment_id: environmentIds[index] as string,
           status: end?.status ?? run.status ?? 'Running',
           trigger_name: run.triggerName ?? null,
           trigger_outputs: inlined(run.id, run.triggerOutputs, 'trigger', `run ${run.id} triggerOutputs`),

@@ -120,6 +120,7 @@ export {
   callbackRefusal,
   conditionsHold,
   createTriggerService,
+  firingsOf,
   nextOccurrence,
   nextWindow,
   notificationOutputs,

@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { createCatalog } from '../../src/catalog/index.ts';
 import { systemClock } from '../../src/core/index.ts';
@@ -171,6 +172,24 @@ describe('Request trigger callback URLs', () => {
     assert.equal(await runCount(), before);
   });
 
+  test('a forged call is refused before its body is read: 401 arrives while the body is still coming, and for a body over the limit', async () => {
+    const before = await runCount();
+    const forged = new URL(orderUrl('c-1'));
+    forged.searchParams.set('sig', signCallback(Buffer.alloc(32, 7), flowId, 'manual'));
+    // 16 MB announced (under the 32 MB limit), 64 KB sent: the answer must not wait for the rest.
+    const slow = await refusedWhileSending(forged, 16 * 1024 * 1024);
+    assert.equal(slow.status, 401, slow.text);
+    assert.equal(JSON.parse(slow.text).error.code, 'CallbackSignatureInvalid');
+    // Over the limit: the signature is refused first (401), not the size (413).
+    const large = await refusedWhileSending(forged, 40 * 1024 * 1024);
+    assert.equal(large.status, 401, large.text);
+    assert.equal(JSON.parse(large.text).error.code, 'CallbackSignatureInvalid');
+    // An unknown flow is refused as early.
+    const unknown = await refusedWhileSending(new URL(forged.toString().replace(flowId, '00000000-0000-7000-8000-000000000000')), 16 * 1024 * 1024);
+    assert.equal(unknown.status, 404, unknown.text);
+    assert.equal(await runCount(), before);
+  });
+
   test('the signature of one flow does not open another flow or trigger', async () => {
     const other = await server.api('POST', FLOWS, { name: 'other', definition: NO_RESPONSE });
     const sig = new URL(url.value).searchParams.get('sig');
@@ -304,6 +323,34 @@ describe('Request trigger callback URLs', () => {
   });
 });
 
+test('a Request trigger leaves the caller’s Authorization header out of the run’s trigger outputs unless IncludeAuthorizationHeadersInOutputs is set', async () => {
+  const server = await startServer();
+  try {
+    const runOf = async (definition: unknown, name: string) => {
+      const created = await server.api('POST', FLOWS, { name, definition });
+      assert.equal(created.status, 201, created.text);
+      const link: string = (await server.api('POST', `${FLOWS}/${created.body.id}/triggers/manual/listCallbackUrl`)).body.value;
+      const res = await server.raw(link, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer caller-secret-token', 'x-extra': 'kept' }, body: '{}' });
+      assert.equal(res.status, 202, res.text);
+      const run = await server.api('GET', `${FLOWS}/${created.body.id}/runs/${res.headers.get('x-ms-workflow-run-id')}`);
+      assert.equal(run.status, 200, run.text);
+      const headers = run.body.trigger.outputs.headers as Record<string, string>;
+      return { headers, names: Object.keys(headers).map((header) => header.toLowerCase()), text: JSON.stringify(run.body) };
+    };
+    const plain = await runOf(NO_RESPONSE, 'no-authorization');
+    assert.equal(plain.headers['x-extra'], 'kept', 'the other headers reach the trigger outputs');
+    assert.ok(!plain.names.includes('authorization'), `the Authorization header reached the run history: ${plain.names.join(', ')}`);
+    assert.ok(!plain.text.includes('caller-secret-token'), 'the caller’s token reached the run history');
+
+    const manual = { ...NO_RESPONSE.triggers.manual, operationOptions: 'IncludeAuthorizationHeadersInOutputs' };
+    const included = await runOf({ ...NO_RESPONSE, triggers: { manual } }, 'with-authorization');
+    const authorization = Object.entries(included.headers).find(([header]) => header.toLowerCase() === 'authorization')?.[1];
+    assert.equal(authorization, 'Bearer caller-secret-token', 'IncludeAuthorizationHeadersInOutputs keeps the header');
+  } finally {
+    await server.stop();
+  }
+});
+
 test('request logs show callback calls without their signature', async () => {
   const lines: string[] = [];
   const server = await startServer(lines);
@@ -319,6 +366,38 @@ test('request logs show callback calls without their signature', async () => {
     await server.stop();
   }
 });
+
+/**
+ * POSTs to `url` announcing a body of `announced` bytes but sending only 64 KB of it, and resolves
+ * with the answer the server gives meanwhile (fails after 10 s: the server waited for the body).
+ */
+async function refusedWhileSending(url: URL, announced: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': String(announced) } });
+    const timer = setTimeout(() => {
+      request.destroy();
+      reject(new Error(`no answer while the body was still being sent to ${url.pathname}: the server reads the body before checking the signature`));
+    }, 10_000);
+    let answered = false;
+    request.on('response', (response) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        clearTimeout(timer);
+        request.destroy();
+        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    // The server may close the connection once it has answered; only an error before any answer counts.
+    request.on('error', (error) => {
+      if (answered) return;
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.write(Buffer.alloc(64 * 1024, 1));
+  });
+}
 
 async function until(probe: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 20_000;

@@ -2,7 +2,8 @@
  * Triggers in the running server (`startServer`, SQLite in a temp dir, loopback services allowed
  * by the egress setting): an HttpWebhook subscribes when its flow is created, its notifications
  * start runs, it unsubscribes on disable and delete and subscribes again on enable; a refused
- * subscribe leaves the flow disabled with the error on the trigger; an Http polling trigger
+ * subscribe leaves the flow disabled with the error on the trigger (and the create, enable or
+ * update answer says so); an Http polling trigger
  * fires one run per new item and, across a server restart, loses and repeats nothing.
  */
 import { after, before, describe, test } from 'node:test';
@@ -152,13 +153,53 @@ describe('webhook triggers in the server', () => {
     assert.equal(afterDelete.status, 404);
   });
 
+  test('a notification is debatched by splitOn (one run per item) and starts no run for items the trigger conditions reject', async () => {
+    const plain = definition();
+    const created = await api(server, 'POST', FLOWS, {
+      name: 'split-hook',
+      definition: {
+        ...plain,
+        triggers: { hook: { ...plain.triggers.hook, splitOn: "@triggerBody()?['orders']", conditions: [{ expression: "@not(equals(triggerBody()?['status'], 'cancelled'))" }] } },
+        actions: { Keep: { type: 'Compose', inputs: "@triggerBody()?['id']", runAfter: {} } },
+      },
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id;
+    const callback: string = hooks.requests.filter((r) => r.method === 'POST').at(-1)?.body.callback;
+    assert.ok(callback.includes(`/workflows/${id}/`), callback);
+    const deliver = (body: unknown) => fetch(callback, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const three = await deliver({ orders: [{ id: 'o-1' }, { id: 'o-2' }, { id: 'o-3' }] });
+    assert.equal(three.status, 202, await three.text());
+    const runs = await until('three runs to finish', async () => {
+      const listed = await api(server, 'GET', `${FLOWS}/${id}/runs`);
+      const value: { id: string; status: string }[] = listed.body?.value ?? [];
+      return value.length === 3 && value.every((run) => run.status === 'Succeeded') ? value : undefined;
+    });
+    const kept = await Promise.all(runs.map(async (run) => (await api(server, 'GET', `${FLOWS}/${id}/runs/${run.id}`)).body.actions.Keep.outputs));
+    assert.deepEqual(kept.sort(), ['o-1', 'o-2', 'o-3'], 'each run sees one item as its trigger body');
+
+    const rejected = await deliver({ orders: [{ id: 'o-4', status: 'cancelled' }, { id: 'o-5', status: 'cancelled' }] });
+    assert.equal(rejected.status, 202, await rejected.text());
+    assert.equal(rejected.headers.get('x-ms-workflow-run-id'), null, 'no run started');
+    assert.equal((await api(server, 'GET', `${FLOWS}/${id}/runs`)).body.value.length, 3, 'the conditions held for no item');
+    await api(server, 'DELETE', `${FLOWS}/${id}`);
+  });
+
   test('a refused subscribe leaves the flow disabled with the service’s answer on the trigger', async () => {
     refuse = true;
     try {
       const created = await api(server, 'POST', FLOWS, { name: 'refused', definition: definition() });
       assert.equal(created.status, 201, created.text);
+      assert.equal(created.body.state, 'disabled', 'the create answer says what the refused subscribe left');
       const flow = await api(server, 'GET', `${FLOWS}/${created.body.id}`);
       assert.equal(flow.body.state, 'disabled');
+      const enabled = await api(server, 'POST', `${FLOWS}/${created.body.id}/enable`);
+      assert.equal(enabled.status, 200, enabled.text);
+      assert.equal(enabled.body.state, 'disabled', 'enabling answers disabled while the service still refuses the subscribe');
+      const updated = await api(server, 'PATCH', `${FLOWS}/${created.body.id}`, { state: 'enabled' });
+      assert.equal(updated.status, 200, updated.text);
+      assert.equal(updated.body.state, 'disabled');
       const triggers = await api(server, 'GET', `${FLOWS}/${created.body.id}/triggers`);
       const [hook] = triggers.body.value;
       assert.equal(hook.state, 'inactive');

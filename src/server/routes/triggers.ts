@@ -6,7 +6,7 @@
  *   `POST …/flows/{id}/regenerateAccessKey` (every earlier callback URL stops working).
  * - Callbacks (`/workflows/{flowId}/triggers/{trigger}/paths/invoke[/{relativePath}]`, no token):
  *   the signed URL `listCallbackUrl` gives. A wrong or missing signature answers 401 and starts
- *   nothing. A Request trigger's call starts a run and answers with the flow's Response action
+ *   nothing; it is checked before the body is read. A Request trigger's call starts a run and answers with the flow's Response action
  *   when it has one (waiting up to {@link CALLBACK_REPLY_WAIT_MS}), else 202 with
  *   `x-ms-workflow-run-id`. Webhook notifications start runs the same way.
  */
@@ -125,14 +125,28 @@ export function registerTriggerRoutes(app: FastifyInstance, options: TriggerRout
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 32 * 1024 * 1024 }, (_request, body, done) => done(null, body));
-    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const params = request.params as { flowId: string; trigger: string; '*'?: string };
-      const query = request.query as Record<string, string | string[] | undefined>;
+    const paramsOf = (request: FastifyRequest) => request.params as { flowId: string; trigger: string; '*'?: string };
+    const queriesOf = (request: FastifyRequest): Record<string, string> => {
       const queries: Record<string, string> = {};
-      for (const [name, value] of Object.entries(query)) if (value !== undefined) queries[name] = Array.isArray(value) ? value.join(',') : value;
+      for (const [name, value] of Object.entries(request.query as Record<string, string | string[] | undefined>)) {
+        if (value !== undefined) queries[name] = Array.isArray(value) ? value.join(',') : value;
+      }
+      return queries;
+    };
+    // The signature is checked before the body is read (404/401 as invoke answers them): an
+    // unsigned caller cannot make the server buffer a body of up to 32 MB.
+    scope.addHook('onRequest', async (request) => {
+      const params = paramsOf(request);
+      await triggers.verifyCall(params.flowId, params.trigger, queriesOf(request));
+    });
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const params = paramsOf(request);
+      const queries = queriesOf(request);
+      // Every header reaches the trigger, Authorization too: the trigger leaves it out of its
+      // outputs unless `operationOptions: IncludeAuthorizationHeadersInOutputs` asks for it.
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers)) {
-        if (value === undefined || name === 'authorization') continue;
+        if (value === undefined) continue;
         headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
       // The body stays bytes here: the service parses it only once the signature holds.

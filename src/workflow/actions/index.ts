@@ -36,7 +36,7 @@ export { createValueEvaluator } from './value-evaluator.ts';
 export type { ValueEvaluator, ValueEvaluatorOptions } from './value-evaluator.ts';
 export { VARIABLE_TYPES, createVariableStore, fitsVariableType, parseVariableType, typeOfValue } from './variable-store.ts';
 export type { DeclaredVariable, VariableStore, VariableStoreOptions, VariableType } from './variable-store.ts';
-export { historyView, inheritsSecureInputs, outputReferences, secureDataOf } from './secure-data.ts';
+export { historyView, inheritedSecureParts, inheritsSecureInputs, inlineCodeReferences, outputReferences, secureDataOf } from './secure-data.ts';
 export type { OutputReferences, SecuredProducer, SecuredProducers } from './secure-data.ts';
 export { evaluateCondition } from './conditions.ts';
 export type { ConditionContext } from './conditions.ts';

@@ -5,6 +5,7 @@
 import { ExpressionSyntaxError, isRecord, parseTemplate } from '../../expressions/index.ts';
 import type { Expression, Template } from '../../expressions/index.ts';
 import type { ActionOutcome, SecureParts } from './contract.ts';
+import { inlineCodeVisibility } from './executors/javascript-code.ts';
 
 /**
  * Compose, ParseJson and Response have only the inputs setting, and it hides their outputs too
@@ -177,4 +178,38 @@ export function inheritsSecureInputs(references: OutputReferences, known: Secure
   if (references.trigger && propagates(producer(null))) return true;
   for (const name of references.actions) if (propagates(producer(name))) return true;
   return references.dynamic && anySecured;
+}
+
+/** Inline code's `workflowContext` by raw inputs object: the engine asks on every execution. */
+const inlineCodeByObject = new WeakMap<object, OutputReferences>();
+/** Inline code that sees the whole run: the engine cannot tell which result it reads. */
+const WHOLE_RUN: OutputReferences = { actions: new Set(), trigger: true, dynamic: true };
+
+/**
+ * What JavaScriptCode reads outside its expressions: the results its `workflowContext` shows —
+ * every action and the trigger (as a computed name: any secured result counts), or, with
+ * `explicitDependencies`, the listed actions plus those the code names literally. Memoised by
+ * the raw inputs object, like {@link outputReferences}.
+ */
+export function inlineCodeReferences(rawInputs: unknown): OutputReferences {
+  if (typeof rawInputs !== 'object' || rawInputs === null) return WHOLE_RUN;
+  const known = inlineCodeByObject.get(rawInputs);
+  if (known !== undefined) return known;
+  const visible = inlineCodeVisibility(rawInputs);
+  const found: OutputReferences = visible === undefined ? WHOLE_RUN : { actions: new Set(visible.actions), trigger: visible.trigger, dynamic: false };
+  inlineCodeByObject.set(rawInputs, found);
+  return found;
+}
+
+/**
+ * The parts of an action's result run history must hide because the action reads a secured
+ * result (undefined when it reads none): its inputs, and its outputs when they carry what it read
+ * — Compose, ParseJson and Response hand their inputs on; inline code computes its result from
+ * anything its `workflowContext` shows, which its inputs' expressions never name.
+ */
+export function inheritedSecureParts(action: { readonly type: string; readonly rawInputs: unknown }, known: SecuredProducers): SecureParts | undefined {
+  const type = action.type.toLowerCase();
+  const inlineCode = type === 'javascriptcode';
+  const reads = inheritsSecureInputs(outputReferences(action.rawInputs), known) || (inlineCode && inheritsSecureInputs(inlineCodeReferences(action.rawInputs), known));
+  return reads ? { inputs: true, outputs: inlineCode || INPUTS_HIDE_OUTPUTS.has(type) } : undefined;
 }

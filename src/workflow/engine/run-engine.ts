@@ -32,7 +32,7 @@ import { evaluateCondition } from '../actions/conditions.ts';
 import { foreachItems } from '../actions/foreach-items.ts';
 import { failureOf } from '../actions/registry.ts';
 import type { ActionRegistry } from '../actions/registry.ts';
-import { historyView, inheritsSecureInputs, outputReferences, secureDataOf } from '../actions/secure-data.ts';
+import { historyView, inheritedSecureParts } from '../actions/secure-data.ts';
 import type { SecuredProducer } from '../actions/secure-data.ts';
 import { switchCase } from '../actions/switch-case.ts';
 import type { SwitchCaseDefinition } from '../actions/switch-case.ts';
@@ -41,6 +41,7 @@ import type { ValueEvaluator } from '../actions/value-evaluator.ts';
 import { createVariableStore } from '../actions/variable-store.ts';
 import type { VariableStore } from '../actions/variable-store.ts';
 import type { ActionContainer, WorkflowAction, WorkflowDefinition } from '../definition/model.ts';
+import { hasOperationOption } from '../definition/operation-options.ts';
 import { CONTAINER_FAILED_ERROR, loopStatus, scopeStatus } from '../rules/aggregate-status.ts';
 import type { ContainerStatus, FinishedAction } from '../rules/aggregate-status.ts';
 import { parseIsoDuration } from '../rules/iso-duration.ts';
@@ -555,20 +556,28 @@ export class RunEngine {
       this.response = outcome.response;
       this.options.onResponse?.(outcome.response);
     }
-    // An action whose inputs read a secured result hides its inputs too (Logic Apps propagates
-    // secure data); otherwise a Compose of a secured Http body would show the secret in history.
-    const readsSecured = inheritsSecureInputs(outputReferences(action.raw['inputs']), {
-      producer: (name) => (name === null ? undefined : this.producers.get(name)),
+    // An action that reads a secured result hides its inputs too (Logic Apps propagates secure
+    // data), and its outputs when they carry it (Compose; inline code, which reads through
+    // workflowContext): otherwise a Compose of a secured Http body would show the secret in history.
+    const inherited = inheritedSecureParts({ type: action.type, rawInputs: action.raw['inputs'] }, {
+      producer: (name) => (name === null ? undefined : this.producerNamed(name)),
       anySecured: this.anySecured,
     });
-    // Compose, ParseJson and Response hand their inputs on as outputs: hidden inputs hide those too.
-    const inherited = secureDataOf({ secureData: { properties: ['inputs'] } }, action.type);
-    const effective: ActionOutcome = readsSecured ? { ...outcome, secure: { inputs: true, outputs: (outcome.secure?.outputs ?? false) || (inherited?.outputs ?? false) } } : outcome;
+    const effective: ActionOutcome = inherited === undefined ? outcome : { ...outcome, secure: { inputs: true, outputs: (outcome.secure?.outputs ?? false) || inherited.outputs } };
     this.producers.set(action.name, { type: action.type, ...(effective.secure === undefined ? {} : { secure: effective.secure }) });
     if (effective.secure !== undefined && (effective.secure.inputs || effective.secure.outputs)) this.anySecured = true;
     // Run history hides secured parts; expressions of later actions still read the real values.
     const shown = historyView(effective);
     return { status: outcome.status, inputs: shown.inputs, outputs: shown.outputs, real: outcome, ...(outcome.error === undefined ? {} : { error: outcome.error }) };
+  }
+
+  /** The producer named `name`, matched ignoring case as expressions and inline code match action names. */
+  private producerNamed(name: string): SecuredProducer | undefined {
+    const exact = this.producers.get(name);
+    if (exact !== undefined) return exact;
+    const lower = name.toLowerCase();
+    for (const [key, producer] of this.producers) if (key.toLowerCase() === lower) return producer;
+    return undefined;
   }
 
   private async runScope(action: WorkflowAction, frame: Frame): Promise<ExecutedAction | typeof PENDING> {
@@ -649,7 +658,7 @@ export class RunEngine {
     // An Until ends with the status of its last pass (an earlier failed pass that the loop got past
     // does not fail it); with `FailWhenLimitsReached` a limit reached before the condition fails it.
     const last = iterations[iterations.length - 1];
-    const failWhenLimits = hasOperationOption(action, 'FailWhenLimitsReached');
+    const failWhenLimits = hasOperationOption(action.raw, 'FailWhenLimitsReached');
     const status: ContainerStatus = last === 'Failed' || (failWhenLimits && !met && this.terminated === undefined) ? 'Failed' : 'Succeeded';
     return {
       status,
@@ -802,15 +811,9 @@ function untilLimit(raw: unknown): { count: number; timeoutMs: number } {
   return { count, timeoutMs: timeout ?? UNTIL_DEFAULTS.timeoutMs };
 }
 
-/** True when the action's `operationOptions` (comma-separated, any case) include `option`. */
-function hasOperationOption(action: WorkflowAction, option: string): boolean {
-  const options = action.raw['operationOptions'];
-  return typeof options === 'string' && options.split(',').some((entry) => entry.trim().toLowerCase() === option.toLowerCase());
-}
-
 /** `runtimeConfiguration.concurrency.repetitions` (1–50, default 20); `operationOptions: Sequential` → 1. */
 function foreachConcurrency(action: WorkflowAction): number {
-  if (hasOperationOption(action, 'Sequential')) return 1;
+  if (hasOperationOption(action.raw, 'Sequential')) return 1;
   const configuration = action.raw['runtimeConfiguration'];
   const concurrency = isRecord(configuration) && isRecord(configuration['concurrency']) ? configuration['concurrency']['repetitions'] : undefined;
   if (typeof concurrency !== 'number' || !Number.isInteger(concurrency)) return FOREACH_CONCURRENCY.default;

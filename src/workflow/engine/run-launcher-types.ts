@@ -73,7 +73,8 @@ export interface ReplyingRuns {
    * steps (Compose, variables, Response…) execute at once in this process, before anything is
    * written; the run is written with them in one transaction — finished when nothing else was
    * left, else `Running` with its job, and a worker continues it from its journal. The reply goes
-   * out only after that commit, so an answered call always has its run.
+   * out only after that commit, so an answered call always has its run. A run of a trigger with a
+   * concurrency limit is only queued (`Waiting`, through `start`) and its reply awaited.
    */
   startAndReply(input: ReplyingRunInput): Promise<{ readonly runId: string; readonly reply: RunReply | undefined }>;
 }

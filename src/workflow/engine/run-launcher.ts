@@ -10,12 +10,12 @@
  * finish, checkpoints waiting ones, and queues the run again so that the next start resumes it.
  */
 import type { Clock, Logger } from '../../core/index.ts';
-import { ConflictError, NotFoundError, PlugboardError, errorMessage, newId, silentLogger } from '../../core/index.ts';
+import { ConflictError, NotFoundError, PlugboardError, UserInputError, errorMessage, newId, silentLogger } from '../../core/index.ts';
 import { createWorkflowEvaluator, isRecord } from '../../expressions/index.ts';
 import { bindLogger } from '../../observability/index.ts';
 import type { RunObserver } from '../../observability/index.ts';
 import type { JobQueue, JobWorker } from '../../queue/index.ts';
-import type { FlowVersionRecord, RunSummary, Store } from '../../storage/index.ts';
+import type { FlowRecord, FlowVersionRecord, RunSummary, Store } from '../../storage/index.ts';
 import { StorageErrorCode } from '../../storage/index.ts';
 import type { ActionContext, ActionResponse, ChildFlowPort, HttpPort } from '../actions/contract.ts';
 import { ActionErrorCode } from '../actions/errors.ts';
@@ -34,6 +34,7 @@ import { commitRunEnd, recordAll, runEnd, writeDeferredIn } from './run-end.ts';
 import { workflowObject } from './run-workflow.ts';
 import { triggerConcurrencyOf } from '../rules/trigger-concurrency.ts';
 import type { TriggerConcurrency } from '../rules/trigger-concurrency.ts';
+import { isCallableTrigger } from '../triggers/request-trigger.ts';
 
 export { RUNS_QUEUE } from './queued-run.ts';
 
@@ -78,6 +79,13 @@ export interface RunLauncherOptions {
    * starts its next action, at no extra cost.
    */
   readonly cancelCheckMs?: number;
+  /**
+   * Whether a run of `parent` may start `child` through a Workflow action. The server answers with
+   * ADR 0004's rule for starting a flow, for the parent's owner (a child runs with its own owner's
+   * connections, so calling it needs the access a caller of the API would need). Without it any
+   * flow of the environment may be called (the CLI runs in-process, as the operator).
+   */
+  readonly mayRunChild?: (parent: RunFlowContext, child: FlowRecord) => Promise<boolean>;
 }
 
 /** What ports get to know about the run they serve. */
@@ -371,7 +379,9 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
   /**
    * The Workflow action: runs a flow of the same environment (by id, else by name) through its
    * Request trigger and waits for its reply. A child without a Response answers when it ends:
-   * 200 with no body when it succeeded, 502 with its error otherwise.
+   * 200 with no body when it succeeded, 502 with its error otherwise. Refused before any run:
+   * `ChildFlowForbidden` (`mayRunChild` says no), `ChildFlowDisabled`, `TriggerNotFound` (the
+   * child's current version has no such trigger), `TriggerNotCallable` (not a Request trigger).
    */
   function childFlowPort(parent: RunFlowContext): ChildFlowPort {
     return async (call) => {
@@ -380,8 +390,30 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
       if (child === undefined) {
         throw new NotFoundError(`the Workflow action names flow '${call.flowReference}', which is not a flow of this environment — give the id or the name of an existing flow`, { code: 'ChildFlowNotFound' });
       }
+      if (options.mayRunChild !== undefined && !(await options.mayRunChild(parent, child))) {
+        throw new PlugboardError(
+          `flow '${child.name}' (${child.id}) may not be run by this flow: the owner of this flow has no run access to it — make that owner a co-owner or run-only user of '${child.name}', or call '${child.name}' through its callback URL instead`,
+          { code: 'ChildFlowForbidden', kind: 'forbidden', details: { flowId: child.id } },
+        );
+      }
       if (child.state === 'disabled') throw new ConflictError(`flow '${child.name}' is disabled — enable it before calling it from another flow`, { code: 'ChildFlowDisabled' });
-      const { runId } = await launcher.start({ flowId: child.id, triggerName: call.triggerName, triggerOutputs: { headers: call.headers, queries: {}, body: call.body ?? null }, correlationId: parent.runId });
+      const version = await versions.get(child.id, child.currentVersion);
+      if (version === undefined) throw new NotFoundError(`flow '${child.name}' has no version ${child.currentVersion}`, { code: 'FlowVersionNotFound' });
+      const triggers = loadVersion(child.id, version).loaded.definition?.triggers ?? [];
+      const trigger = triggers.find((candidate) => candidate.name === call.triggerName);
+      const callable = triggers.filter(isCallableTrigger).map((candidate) => `'${candidate.name}'`);
+      const choose = callable.length === 0 ? `it has none, so it cannot be called from another flow` : `name one of ${callable.join(', ')} in host.triggerName`;
+      if (trigger === undefined) {
+        throw new NotFoundError(`flow '${child.name}' has no trigger '${call.triggerName}' in its current version — ${choose}`, { code: 'TriggerNotFound', details: { flowId: child.id, triggerName: call.triggerName } });
+      }
+      // Only a Request trigger is started by a call; any other would start with outputs it never produces.
+      if (!isCallableTrigger(trigger)) {
+        throw new UserInputError(`trigger '${trigger.name}' of flow '${child.name}' is a ${trigger.type} trigger, not a Request trigger — a Workflow action calls Request triggers only: ${choose}`, {
+          code: 'TriggerNotCallable',
+          details: { flowId: child.id, triggerName: trigger.name },
+        });
+      }
+      const { runId } = await launcher.start({ flowId: child.id, version: version.version, triggerName: trigger.name, triggerOutputs: { headers: call.headers, queries: {}, body: call.body ?? null }, correlationId: parent.runId });
       // Cancelling the parent stops the wait (the child run goes on: cancel it on its own).
       const reply = await awaitReply(runId, CHILD_FLOW_TIMEOUT_MS, call.signal);
       if (call.signal?.aborted === true) throw new PlugboardError(`the wait for child flow '${child.name}' (run ${runId}) was cancelled`, { code: 'ChildFlowWaitCancelled', kind: 'operational' });
@@ -429,6 +461,8 @@ export function createRunLauncher(options: RunLauncherOptions): DurableRuns {
         const { runId } = await launcher.start({ flowId: flow.id, version: version.version, triggerName: input.triggerName, triggerOutputs: input.triggerOutputs, ...(input.clientTrackingId === undefined ? {} : { clientTrackingId: input.clientTrackingId }) });
         return { runId, reply: await awaitReply(runId, input.timeoutMs, undefined) };
       };
+      // Behind its trigger's concurrency limit a run waits for a slot, which only its job can take.
+      if (concurrencyOf(flow.id, version, input.triggerName) !== undefined) return throughQueue();
       const { loaded } = loadVersion(flow.id, version);
       const definition = loaded.definition;
       if (definition === undefined) return throughQueue();

@@ -11,6 +11,7 @@ import { loadWorkflowDefinition } from '../definition/load-workflow-definition.t
 import type { LoadedWorkflow } from '../definition/load-workflow-definition.ts';
 import { validateWorkflowDefinition } from '../definition/validate-workflow-definition.ts';
 import { concurrencyIssues } from '../rules/trigger-concurrency.ts';
+import { requestTriggerIssues } from '../triggers/request-trigger.ts';
 import { scheduleIssues } from '../triggers/trigger-schedule.ts';
 import { FlowsErrorCode } from './errors.ts';
 
@@ -52,6 +53,8 @@ export function checkFlowDefinition(check: FlowDefinitionCheck): LoadedWorkflow 
         // A schedule that cannot run must not be saved (it would only show up later, on the trigger).
         ...loaded.definition.triggers.flatMap(scheduleIssues),
         ...loaded.definition.triggers.flatMap(concurrencyIssues),
+        // A call would ignore them silently: splitOn and conditions are not applied to Request triggers yet.
+        ...loaded.definition.triggers.flatMap(requestTriggerIssues),
       ];
   const errors = issues.filter((issue) => issue.severity === 'error').map((issue) => ({ ...issue, path: `${DEFINITION_POINTER}${issue.path}` }));
   if (loaded.definition === undefined && errors.length === 0) {

@@ -9,6 +9,7 @@
 import type { Issue } from '../../core/index.ts';
 import { isRecord } from '../../expressions/index.ts';
 import type { WorkflowTrigger } from '../definition/model.ts';
+import { hasOperationOption } from '../definition/operation-options.ts';
 
 /** The range of `concurrency.runs`. */
 export const TRIGGER_CONCURRENCY_RUNS: Readonly<{ min: number; max: number }> = Object.freeze({ min: 1, max: 100 });
@@ -42,7 +43,7 @@ function parse(trigger: WorkflowTrigger): { limit: TriggerConcurrency | undefine
   const runtime = memberOf(trigger.raw, 'runtimeConfiguration');
   const concurrency = isRecord(runtime) ? memberOf(runtime, 'concurrency') : undefined;
   const base = `${trigger.pointer}/runtimeConfiguration/concurrency`;
-  const singleInstance = operationOptions(trigger.raw['operationOptions']).includes('singleinstance');
+  const singleInstance = hasOperationOption(trigger.raw, 'SingleInstance');
   if (concurrency !== undefined && !isRecord(concurrency)) {
     issue(base, `trigger '${trigger.name}': runtimeConfiguration.concurrency must be an object such as { "runs": 5 }`);
     return { limit: undefined, issues };
@@ -79,9 +80,4 @@ function memberOf(record: Readonly<Record<string, unknown>>, name: string): unkn
   const lower = name.toLowerCase();
   const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === lower);
   return key === undefined ? undefined : record[key];
-}
-
-/** `operationOptions` lower-cased and split (`"SingleInstance, IncludeAuthorizationHeadersInOutputs"`). */
-function operationOptions(raw: unknown): string[] {
-  return typeof raw === 'string' ? raw.split(',').map((option) => option.trim().toLowerCase()).filter((option) => option !== '') : [];
 }

@@ -37,5 +37,5 @@ export type { PollingOperation, PollingOperationLookup, PollingOperationSelector
 export { TriggerStepError, TriggerStepErrorCode } from './polling-errors.ts';
 export { SPLIT_ON_MAX_ITEMS, SPLIT_ON_MAX_ITEMS_WITH_CONCURRENCY, splitOnItems, triggerCode, triggerResult } from './split-on.ts';
 export type { SplitOnRequest, TriggerEvaluate, TriggerOutputs } from './split-on.ts';
-export { conditionsHold, prepareConditions } from './trigger-conditions.ts';
-export type { ConditionExecution, ConditionsRequest, PreparedConditions } from './trigger-conditions.ts';
+export { conditionsHold, firingsOf, prepareConditions } from './trigger-conditions.ts';
+export type { ConditionExecution, ConditionsRequest, Firings, FiringsRequest, PreparedConditions } from './trigger-conditions.ts';

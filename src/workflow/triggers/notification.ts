@@ -4,23 +4,12 @@
  * against the connector operation's `x-ms-notification-content` schema when there is one.
  */
 import type { WorkflowTrigger } from '../definition/model.ts';
-import { isRecord } from '../../expressions/index.ts';
 import { toProblem } from '../actions/json-schema.ts';
 import type { SchemaValidationProblem } from '../actions/json-schema.ts';
-import { CallRefusedError } from './request-trigger.ts';
+import { MAX_SCHEMA_PROBLEMS, callerHeaders, callerQueries, schemaMismatchError } from './request-trigger.ts';
 import { WebhookErrorCode } from './webhook-errors.ts';
 import type { NotificationSchema } from './webhook-operation.ts';
 import { compileNotificationSchema } from './webhook-schema.ts';
-import { setOwn } from './values.ts';
-
-/** The query members of a callback URL that are the signature, not the sender's own queries. */
-const CALLBACK_QUERY_MEMBERS: ReadonlySet<string> = new Set(['api-version', 'sp', 'sv', 'sig']);
-
-/** The operation option that keeps `Authorization` in the outputs (Request and HttpWebhook triggers). */
-const INCLUDE_AUTHORIZATION = 'includeauthorizationheadersinoutputs';
-
-/** At most this many schema problems are listed in a 400 answer. */
-const MAX_PROBLEMS = 20;
 
 /** A delivery to the callback URL, as the callback endpoint read it. */
 export interface NotificationRequest {
@@ -51,22 +40,16 @@ export function notificationOutputs(trigger: WorkflowTrigger, request: Notificat
   if (schema !== undefined) {
     const problems = schemaProblems(schema, request.body);
     if (problems.length > 0) {
-      const first = problems[0];
-      throw new CallRefusedError(
-        400,
-        `the notification does not match what trigger '${trigger.name}' expects (the connector's x-ms-notification-content): ${first === undefined ? '' : `${first.path === '' ? 'the body' : `\`${first.path}\``} ${first.message}`}${problems.length > 1 ? ` (and ${problems.length - 1} more; see details.errors)` : ''} — the service sent a body the connector does not describe`,
-        { code: WebhookErrorCode.NotificationSchemaMismatch, details: { errors: problems } },
-      );
+      throw schemaMismatchError({
+        what: `the notification does not match what trigger '${trigger.name}' expects (the connector's x-ms-notification-content)`,
+        problems,
+        fix: 'the service sent a body the connector does not describe',
+        code: WebhookErrorCode.NotificationSchemaMismatch,
+      });
     }
   }
-  const keepAuthorization = operationOptionsOf(trigger).includes(INCLUDE_AUTHORIZATION);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (!keepAuthorization && name.toLowerCase() === 'authorization') continue;
-    setOwn(headers, name, value);
-  }
-  const queries: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.queries ?? {})) if (!CALLBACK_QUERY_MEMBERS.has(name.toLowerCase())) setOwn(queries, name, value);
+  const headers = callerHeaders(trigger, request.headers);
+  const queries = callerQueries(request.queries ?? {});
   return {
     headers,
     ...(Object.keys(queries).length > 0 ? { queries } : {}),
@@ -79,15 +62,5 @@ function schemaProblems(schema: NotificationSchema, body: unknown): SchemaValida
   if ('compileError' in compiled) return [];
   // A delivery without a body validates as null (a schema that requires an object refuses it).
   if (compiled.validate(body ?? null)) return [];
-  return (compiled.validate.errors ?? []).slice(0, MAX_PROBLEMS).map(toProblem);
-}
-
-/** `operationOptions` lower-cased and split (`"SingleInstance, IncludeAuthorizationHeadersInOutputs"`). */
-function operationOptionsOf(trigger: WorkflowTrigger): string[] {
-  const raw = isRecord(trigger.raw) ? trigger.raw['operationOptions'] : undefined;
-  if (typeof raw !== 'string') return [];
-  return raw
-    .split(',')
-    .map((option) => option.trim().toLowerCase())
-    .filter((option) => option !== '');
+  return (compiled.validate.errors ?? []).slice(0, MAX_SCHEMA_PROBLEMS).map(toProblem);
 }

@@ -31,9 +31,9 @@ import type { PollCursor } from './polling-cursor.ts';
 import { TriggerStepErrorCode } from './polling-errors.ts';
 import { callHttpTrigger, originOf } from './polling-http.ts';
 import type { PollingOperationLookup } from './polling-template.ts';
-import { SPLIT_ON_MAX_ITEMS, SPLIT_ON_MAX_ITEMS_WITH_CONCURRENCY, splitOnItems, triggerCode } from './split-on.ts';
+import { SPLIT_ON_MAX_ITEMS, SPLIT_ON_MAX_ITEMS_WITH_CONCURRENCY, triggerCode } from './split-on.ts';
 import type { TriggerEvaluate, TriggerOutputs } from './split-on.ts';
-import { prepareConditions } from './trigger-conditions.ts';
+import { firingsOf, prepareConditions } from './trigger-conditions.ts';
 import type { PreparedConditions } from './trigger-conditions.ts';
 import { setOwn } from './values.ts';
 
@@ -207,11 +207,11 @@ function interpret(poll: {
 
   let firings: TriggerOutputs[];
   try {
-    const candidates = splitOnItems({ trigger, outputs, evaluate: context.evaluate, maxItems: limits.maxSplitOnItems, now });
-    if (candidates.length === 0) {
+    const found = firingsOf({ trigger, outputs, evaluate: context.evaluate, maxItems: limits.maxSplitOnItems, now, conditions });
+    if (found.items === 0) {
       return success ? { ...base, outcome: 'skipped', skipReason: 'NoItems', firings: [], cursor: advanced({ ...(templateQuery === undefined ? {} : { templateQuery }), fired: false }) } : statusFailure();
     }
-    firings = candidates.filter((candidate) => conditions.holds({ outputs: candidate, evaluate: context.evaluate, now }));
+    firings = found.firings;
   } catch (error) {
     return { ...base, ...failed(errorOf(error), { cursor: kept }) };
   }

@@ -1,19 +1,26 @@
 /**
  * The Request trigger's side of an incoming call: the method and `relativePath` the trigger
  * declares, its JSON schema checked against the body, and the trigger outputs the run starts with
- * (`headers`, `queries`, `body`, `relativePathParameters`).
+ * (`headers`, `queries`, `body`, `relativePathParameters`). What every callback kind shares (the
+ * caller's headers and queries as outputs show them, the 400 of a schema mismatch) lives here too.
  */
-import { PlugboardError, UserInputError } from '../../core/index.ts';
+import { PlugboardError, UserInputError, escapePointerToken } from '../../core/index.ts';
+import type { Issue } from '../../core/index.ts';
 import { isRecord } from '../../expressions/index.ts';
 import { compileJsonSchema, toProblem } from '../actions/json-schema.ts';
 import type { SchemaValidationProblem } from '../actions/json-schema.ts';
 import type { WorkflowTrigger } from '../definition/model.ts';
+import { hasOperationOption } from '../definition/operation-options.ts';
+import { setOwn } from './values.ts';
 
-/** The query members of a callback URL that are not the caller's own queries. */
+/** The query members of a callback URL (lower case) that are its signature, not the caller's own queries. */
 const CALLBACK_QUERY_MEMBERS: ReadonlySet<string> = new Set(['api-version', 'sp', 'sv', 'sig']);
 
-/** At most this many schema problems are listed in a 400 answer. */
-const MAX_PROBLEMS = 20;
+/** The operation option that keeps `Authorization` in the outputs (Request and webhook triggers, as Logic Apps). */
+export const INCLUDE_AUTHORIZATION_OPTION = 'IncludeAuthorizationHeadersInOutputs';
+
+/** At most this many schema problems are listed in a 400 answer (all callback kinds). */
+export const MAX_SCHEMA_PROBLEMS = 20;
 
 /** True for a trigger that is started by calling its URL (Request, Power Automate's manual kinds). */
 export function isCallableTrigger(trigger: WorkflowTrigger): boolean {
@@ -83,7 +90,11 @@ export class CallRefusedError extends PlugboardError {
   }
 }
 
-/** The trigger outputs of a call, or a {@link CallRefusedError} (400 schema, 404 path, 405 method). */
+/**
+ * The trigger outputs of a call, or a {@link CallRefusedError} (400 schema, 404 path, 405 method).
+ * `Authorization` is left out unless the trigger's `operationOptions` has
+ * `IncludeAuthorizationHeadersInOutputs`; the signature's query members are never shown.
+ */
 export function requestTriggerOutputs(trigger: WorkflowTrigger, call: IncomingCall): Readonly<Record<string, unknown>> {
   const spec = requestTriggerSpec(trigger);
   if (spec.method !== undefined && call.method.toUpperCase() !== spec.method) {
@@ -93,18 +104,12 @@ export function requestTriggerOutputs(trigger: WorkflowTrigger, call: IncomingCa
   if (spec.schema !== undefined) {
     const problems = schemaProblems(trigger, spec.schema, call.body);
     if (problems.length > 0) {
-      const first = problems[0];
-      throw new CallRefusedError(
-        400,
-        `the request body does not match the schema of trigger '${trigger.name}': ${first === undefined ? '' : `${first.path === '' ? 'the body' : `\`${first.path}\``} ${first.message}`}${problems.length > 1 ? ` (and ${problems.length - 1} more; see details.errors)` : ''} — fix the body, or change the trigger's schema`,
-        { code: 'TriggerInputSchemaMismatch', details: { errors: problems } },
-      );
+      throw schemaMismatchError({ what: `the request body does not match the schema of trigger '${trigger.name}'`, problems, fix: "fix the body, or change the trigger's schema", code: 'TriggerInputSchemaMismatch' });
     }
   }
-  const queries: Record<string, string> = {};
-  for (const [name, value] of Object.entries(call.queries)) if (!CALLBACK_QUERY_MEMBERS.has(name)) queries[name] = value;
+  const queries = callerQueries(call.queries);
   return {
-    headers: call.headers,
+    headers: callerHeaders(trigger, call.headers),
     ...(Object.keys(queries).length > 0 ? { queries } : {}),
     ...(call.body === undefined ? {} : { body: call.body }),
     ...(relativePathParameters === undefined ? {} : { relativePathParameters }),
@@ -149,5 +154,63 @@ function schemaProblems(trigger: WorkflowTrigger, schema: Readonly<Record<string
   }
   // A call without a body validates as null (a schema that requires an object refuses it).
   if (validate(body ?? null)) return [];
-  return (validate.errors ?? []).slice(0, MAX_PROBLEMS).map(toProblem);
+  return (validate.errors ?? []).slice(0, MAX_SCHEMA_PROBLEMS).map(toProblem);
+}
+
+/**
+ * The headers of a call as trigger outputs show them: `Authorization` (any case) is left out
+ * unless the trigger's `operationOptions` has `IncludeAuthorizationHeadersInOutputs` — the
+ * caller's credentials would otherwise sit in run history (Logic Apps does the same).
+ */
+export function callerHeaders(trigger: Pick<WorkflowTrigger, 'raw'>, headers: Readonly<Record<string, string>>): Record<string, string> {
+  const keepAuthorization = hasOperationOption(trigger.raw, INCLUDE_AUTHORIZATION_OPTION);
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!keepAuthorization && name.toLowerCase() === 'authorization') continue;
+    setOwn(kept, name, value);
+  }
+  return kept;
+}
+
+/** The caller's own queries: the callback URL's signature members (`api-version`, `sp`, `sv`, `sig`, any case) left out. */
+export function callerQueries(queries: Readonly<Record<string, string>>): Record<string, string> {
+  const own: Record<string, string> = {};
+  for (const [name, value] of Object.entries(queries)) if (!CALLBACK_QUERY_MEMBERS.has(name.toLowerCase())) setOwn(own, name, value);
+  return own;
+}
+
+/** A 400 refusing a body that breaks a schema: `<what>: <first problem> (and N more; see details.errors) — <fix>`, the problems in `details.errors`. */
+export function schemaMismatchError(mismatch: { readonly what: string; readonly problems: readonly SchemaValidationProblem[]; readonly fix: string; readonly code: string }): CallRefusedError {
+  const { what, problems, fix, code } = mismatch;
+  const first = problems[0];
+  const firstText = first === undefined ? '' : `${first.path === '' ? 'the body' : `\`${first.path}\``} ${first.message}`;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more; see details.errors)` : '';
+  return new CallRefusedError(400, `${what}: ${firstText}${more} — ${fix}`, { code, details: { errors: problems } });
+}
+
+/** Trigger members a Request trigger does not apply yet, and what to do instead. */
+const UNSUPPORTED_REQUEST_MEMBERS: readonly { readonly member: string; readonly instead: string }[] = [
+  { member: 'splitOn', instead: 'send one call per item, or loop over the array with a Foreach action on triggerBody()' },
+  { member: 'conditions', instead: 'refuse bad calls with the trigger\'s schema, or check the call in a Condition action and end the run with Terminate' },
+];
+
+/**
+ * What a Request trigger declares that calls would silently ignore: `splitOn` and `conditions`
+ * (the call path has no evaluator for them yet), refused at save with the member's pointer.
+ */
+export function requestTriggerIssues(trigger: WorkflowTrigger): Issue[] {
+  if (!isCallableTrigger(trigger)) return [];
+  const issues: Issue[] = [];
+  for (const { member, instead } of UNSUPPORTED_REQUEST_MEMBERS) {
+    // The member as written (definitions vary in case; splitOn and conditions are read in any case).
+    const key = Object.keys(trigger.raw).find((candidate) => candidate.toLowerCase() === member.toLowerCase());
+    if (key === undefined || trigger.raw[key] === undefined || trigger.raw[key] === null) continue;
+    issues.push({
+      code: 'request-trigger-member-unsupported',
+      severity: 'error',
+      path: `${trigger.pointer}/${escapePointerToken(key)}`,
+      message: `trigger '${trigger.name}': \`${member}\` is not supported on Request triggers yet — remove it and ${instead}`,
+    });
+  }
+  return issues;
 }

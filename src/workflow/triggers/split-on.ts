@@ -2,7 +2,8 @@
  * One trigger firing's outputs, the `trigger()` object expressions see, and `splitOn` debatching
  * (wdl.md §3, §7): `splitOn: "@triggerBody()?['value']"` starts one run per array element, the
  * element becoming that run's `triggerBody()` (properties outside the array are not available).
- * At most 100,000 items (100 when trigger concurrency is on: the caller passes `maxItems`).
+ * At most 100,000 items (100 when trigger concurrency is on: the caller passes `maxItems`;
+ * `firingsOf` in trigger-conditions.ts does, and applies the conditions after splitOn).
  */
 import type { ExpressionContext } from '../../expressions/index.ts';
 import { typeName } from '../../expressions/index.ts';
@@ -62,11 +63,11 @@ export function triggerResult(trigger: Pick<WorkflowTrigger, 'name'>, execution:
   };
 }
 
-/** What {@link splitOnItems} debatches. */
-export interface SplitOnRequest {
+/** What {@link splitOnItems} debatches (`O`: the kind's outputs, such as a notification's with `queries`). */
+export interface SplitOnRequest<O extends TriggerOutputs = TriggerOutputs> {
   readonly trigger: Pick<WorkflowTrigger, 'name' | 'raw'>;
   /** The outputs of the execution, before debatching. */
-  readonly outputs: TriggerOutputs;
+  readonly outputs: O;
   readonly evaluate: TriggerEvaluate;
   /** Most items (default {@link SPLIT_ON_MAX_ITEMS}; pass {@link SPLIT_ON_MAX_ITEMS_WITH_CONCURRENCY} when trigger concurrency is on). */
   readonly maxItems?: number;
@@ -77,11 +78,11 @@ export interface SplitOnRequest {
 /**
  * The outputs of each run to start: `[outputs]` when the trigger has no `splitOn`; else one per
  * element of the array `splitOn` evaluates to (with `trigger()` = this execution), each with the
- * element as body and the execution's headers and status. A null value (`?['value']` of a body
+ * element as body and the execution's other members (headers, status, a notification's queries). A null value (`?['value']` of a body
  * without it) starts no run. Throws {@link TriggerStepError} `InvalidSplitOn` (not an expression,
  * not an array) or `SplitOnLimitExceeded`; expression errors as the evaluator throws them.
  */
-export function splitOnItems(request: SplitOnRequest): TriggerOutputs[] {
+export function splitOnItems<O extends TriggerOutputs>(request: SplitOnRequest<O>): O[] {
   const { trigger, outputs, evaluate } = request;
   const splitOn = memberOf(trigger.raw, 'splitOn');
   if (splitOn === undefined || splitOn === null) return [outputs];
@@ -101,10 +102,10 @@ export function splitOnItems(request: SplitOnRequest): TriggerOutputs[] {
   }
   const maxItems = request.maxItems ?? SPLIT_ON_MAX_ITEMS;
   if (value.length > maxItems) {
-    throw new TriggerStepError(`trigger '${trigger.name}': \`splitOn\` gave ${value.length} items; at most ${maxItems} runs can start from one trigger execution — ask the service for fewer items per poll (a smaller page or a narrower filter)${maxItems === SPLIT_ON_MAX_ITEMS_WITH_CONCURRENCY ? ', or turn trigger concurrency off' : ''}`, {
+    throw new TriggerStepError(`trigger '${trigger.name}': \`splitOn\` gave ${value.length} items; at most ${maxItems} runs can start from one trigger execution — ask the service for fewer items per poll or notification (a smaller page or a narrower filter)${maxItems === SPLIT_ON_MAX_ITEMS_WITH_CONCURRENCY ? ', or turn trigger concurrency off' : ''}`, {
       code: TriggerStepErrorCode.SplitOnLimitExceeded,
       details: { trigger: trigger.name, items: value.length, limit: maxItems },
     });
   }
-  return value.map((item: unknown): TriggerOutputs => ({ headers: outputs.headers, body: item, ...(outputs.statusCode === undefined ? {} : { statusCode: outputs.statusCode }) }));
+  return value.map((item: unknown): O => ({ ...outputs, body: item }));
 }

@@ -6,7 +6,7 @@ import { createValueEvaluator } from '../actions/value-evaluator.ts';
 import { loadWorkflowDefinition } from '../definition/load-workflow-definition.ts';
 import type { WorkflowTrigger } from '../definition/model.ts';
 import type { TriggerEvaluate, TriggerOutputs } from './split-on.ts';
-import { conditionsHold, prepareConditions } from './trigger-conditions.ts';
+import { conditionsHold, firingsOf, prepareConditions } from './trigger-conditions.ts';
 
 function triggerWith(conditions: unknown): WorkflowTrigger {
   const trigger = loadWorkflowDefinition({ triggers: { Poll: { type: 'Http', inputs: { method: 'GET', uri: 'https://api.example.com/' }, conditions } }, actions: {} }).definition?.triggers[0];
@@ -79,5 +79,38 @@ describe('prepareConditions', () => {
     assert.equal(reads("@equals(triggerBody()?['code'], 'A1')"), false);
     assert.equal(reads("@equals(triggerBody()?['status'], 'new')"), false);
     assert.equal(prepareConditions(triggerWith(undefined)).referencesStatusCode, false);
+  });
+});
+
+describe('firingsOf', () => {
+  function webhook(raw: Record<string, unknown>): WorkflowTrigger {
+    const trigger = loadWorkflowDefinition({ triggers: { hook: { type: 'HttpWebhook', inputs: { subscribe: { method: 'POST', uri: 'https://hooks.example.com/' } }, ...raw } }, actions: {} }).definition?.triggers[0];
+    assert.ok(trigger);
+    return trigger;
+  }
+  // A notification's outputs: headers, the sender's own queries, the body.
+  const notification = { headers: { 'content-type': 'application/json' }, queries: { tenant: 'contoso' }, body: { orders: [{ id: 1, status: 'new' }, { id: 2, status: 'cancelled' }, { id: 3, status: 'new' }] } };
+
+  test('splitOn first, then the conditions per item; the other members of the outputs stay on every item', () => {
+    const trigger = webhook({ splitOn: "@triggerBody()?['orders']", conditions: [{ expression: "@equals(triggerBody()?['status'], 'new')" }] });
+    const found = firingsOf({ trigger, outputs: notification, evaluate: evaluator(), now: Date.UTC(2025, 0, 1) });
+    assert.equal(found.items, 3);
+    assert.deepEqual(found.firings, [
+      { headers: notification.headers, queries: { tenant: 'contoso' }, body: { id: 1, status: 'new' } },
+      { headers: notification.headers, queries: { tenant: 'contoso' }, body: { id: 3, status: 'new' } },
+    ]);
+  });
+
+  test('without splitOn the execution is one run, unless a condition rejects it', () => {
+    assert.deepEqual(firingsOf({ trigger: webhook({}), outputs: notification, evaluate: evaluator() }).firings, [notification]);
+    const rejected = firingsOf({ trigger: webhook({ conditions: [{ expression: "@equals(triggerOutputs()?['queries']?['tenant'], 'fabrikam')" }] }), outputs: notification, evaluate: evaluator() });
+    assert.deepEqual(rejected, { items: 1, firings: [] });
+  });
+
+  test('with trigger concurrency on, splitOn debatches at most 100 items', () => {
+    const outputs = { headers: {}, body: { orders: Array.from({ length: 101 }, (_, id) => ({ id })) } };
+    const splitOn = "@triggerBody()?['orders']";
+    assert.equal(firingsOf({ trigger: webhook({ splitOn }), outputs, evaluate: evaluator() }).firings.length, 101);
+    assert.throws(() => firingsOf({ trigger: webhook({ splitOn, runtimeConfiguration: { concurrency: { runs: 2 } } }), outputs, evaluate: evaluator() }), { code: 'SplitOnLimitExceeded' });
   });
 });

@@ -9,14 +9,18 @@
  * `outputs.statusCode` instead, so both of the doc's examples work). A condition that references
  * the status code (`trigger().code`, `…statusCode`) replaces the "fire only on 200" default of
  * polling triggers: {@link PreparedConditions.referencesStatusCode} tells the poller.
+ *
+ * {@link firingsOf} is the one place splitOn and conditions are applied together, for polls and
+ * webhook notifications alike.
  */
 import { isRecord, parseTemplate, printExpression, typeName } from '../../expressions/index.ts';
 import type { Expression } from '../../expressions/index.ts';
 import { memberOf } from '../actions/inputs.ts';
 import type { WorkflowTrigger } from '../definition/model.ts';
+import { triggerConcurrencyOf } from '../rules/trigger-concurrency.ts';
 import { TriggerStepError, TriggerStepErrorCode } from './polling-errors.ts';
-import type { TriggerEvaluate, TriggerOutputs } from './split-on.ts';
-import { triggerResult } from './split-on.ts';
+import type { SplitOnRequest, TriggerEvaluate, TriggerOutputs } from './split-on.ts';
+import { SPLIT_ON_MAX_ITEMS, SPLIT_ON_MAX_ITEMS_WITH_CONCURRENCY, splitOnItems, triggerResult } from './split-on.ts';
 
 /** A trigger's conditions, read once and checked per run. */
 export interface PreparedConditions {
@@ -75,6 +79,41 @@ export function prepareConditions(trigger: Pick<WorkflowTrigger, 'name' | 'raw'>
       return true;
     },
   };
+}
+
+/** What {@link firingsOf} decides on: one trigger execution. */
+export interface FiringsRequest<O extends TriggerOutputs = TriggerOutputs> extends SplitOnRequest<O> {
+  readonly trigger: WorkflowTrigger;
+  /**
+   * Most splitOn items; default {@link SPLIT_ON_MAX_ITEMS}, or {@link SPLIT_ON_MAX_ITEMS_WITH_CONCURRENCY}
+   * when the trigger has a concurrency limit (Logic Apps debatches at most 100 items then).
+   */
+  readonly maxItems?: number;
+  /** The trigger's conditions when the caller read them already ({@link prepareConditions}); read here otherwise. */
+  readonly conditions?: PreparedConditions;
+}
+
+/** The runs one execution starts. */
+export interface Firings<O extends TriggerOutputs = TriggerOutputs> {
+  /** How many runs splitOn gave before the conditions (0: no items, as opposed to none passing). */
+  readonly items: number;
+  /** The outputs of each run to start: splitOn's items the conditions hold for, in order. */
+  readonly firings: O[];
+}
+
+/**
+ * The runs one trigger execution starts, for every kind that evaluates its trigger (polls,
+ * webhook notifications): `splitOn` first, then `conditions` per item. Throws
+ * {@link TriggerStepError} (`InvalidSplitOn`, `SplitOnLimitExceeded`, `InvalidTriggerCondition`)
+ * and the evaluator's expression errors.
+ */
+export function firingsOf<O extends TriggerOutputs>(request: FiringsRequest<O>): Firings<O> {
+  const { trigger, evaluate, now } = request;
+  const conditions = request.conditions ?? prepareConditions(trigger);
+  const maxItems = request.maxItems ?? (triggerConcurrencyOf(trigger) === undefined ? SPLIT_ON_MAX_ITEMS : SPLIT_ON_MAX_ITEMS_WITH_CONCURRENCY);
+  const items = splitOnItems({ trigger, outputs: request.outputs, evaluate, maxItems, now });
+  const firings = items.filter((outputs) => conditions.holds({ outputs, evaluate, now }));
+  return { items: items.length, firings };
 }
 
 /** True when every condition of the trigger holds for this execution (see {@link PreparedConditions.holds}). */

@@ -14,7 +14,7 @@
  *   checked against the flow's callback key before anything else is read from the call.
  */
 import type { Clock, Logger } from '../../core/index.ts';
-import { NotFoundError, PlugboardError, UserInputError, errorMessage, silentLogger } from '../../core/index.ts';
+import { NotFoundError, PlugboardError, UserInputError, errorMessage, isPlugboardError, silentLogger } from '../../core/index.ts';
 import { isRecord } from '../../expressions/index.ts';
 import type { RunObserver, TriggerObserver } from '../../observability/index.ts';
 import type { JobQueue, JobWorker } from '../../queue/index.ts';
@@ -38,6 +38,15 @@ export const TRIGGERS_QUEUE = 'workflow.triggers';
 
 /** How long a flow (state, current version) and its callback key are reused on the callback path (ms). */
 export const CALLBACK_LOOKUP_REUSE_MS = 1_000;
+
+/**
+ * The shortest wait a poll's `Retry-After` gets (ms): 0 or a past date would otherwise poll again
+ * at once, forever.
+ */
+export const RETRY_AFTER_MIN_MS = 1_000;
+
+/** The longest wait a poll's `Retry-After` gets (ms): a far-future one would otherwise park the trigger. */
+export const RETRY_AFTER_MAX_MS = 24 * 3_600_000;
 
 /** What one poll of a polling trigger found. */
 export interface PollOutcome {
@@ -143,6 +152,12 @@ export interface TriggerService {
   callbackUrl(flow: FlowRecord, triggerName: string): Promise<CallbackUrl>;
   /** Replaces the flow's callback key: earlier URLs stop working; webhooks subscribe again with URLs under the new key. */
   regenerateKey(flow: FlowRecord): Promise<void>;
+  /**
+   * Checks a callback call's flow and signature only (CallRefusedError 404 `FlowNotFound`, 401
+   * `CallbackSignatureInvalid`, as `invoke`): the route calls it before the body is read, so an
+   * unsigned caller cannot make the server take in a body of up to 32 MB.
+   */
+  verifyCall(flowId: string, triggerName: string, query: CallbackQuery): Promise<void>;
   /** A call of a callback URL: checks the signature, then parses the body, checks the trigger's contract and starts the run(s). */
   invoke(flowId: string, triggerName: string, query: CallbackQuery, request: CallbackRequest): Promise<InvokeResult>;
   /** Starts the worker of trigger checks. */
@@ -245,7 +260,7 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
         await unsubscribeState(state);
       } catch (error) {
         // Kept with its subscription: the next reconcile tries again; the error is visible on the trigger.
-        await store.triggerStates.put({ flowId: state.flowId, triggerName: state.triggerName, expectedTick: state.tick, activeVersion: null, nextAt: null, lastStatus: 'Failed', lastError: errorOf(error, 'UnsubscribeFailed') });
+        await store.triggerStates.put({ flowId: state.flowId, triggerName: state.triggerName, expectedTick: state.tick, activeVersion: null, nextAt: null, lastStatus: 'Failed', lastError: errorOf(error, 'UnsubscribeFailed', 'unsubscribing the webhook') });
         logger.warn('unsubscribing a webhook trigger failed; it is retried at the next reconcile', { flowId: state.flowId, trigger: state.triggerName, error: errorMessage(error) });
       }
       return;
@@ -273,7 +288,7 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
         const url = await signedUrl(flow, trigger.name, undefined);
         subscription = await ports.subscribe({ flow, version, loaded, trigger, callbackUrl: url.value });
       } catch (error) {
-        await store.triggerStates.put({ flowId: flow.id, triggerName: trigger.name, expectedTick: state.tick, activeVersion: null, nextAt: null, lastStatus: 'Failed', lastError: errorOf(error, 'SubscribeFailed'), lastCheckedAt: now });
+        await store.triggerStates.put({ flowId: flow.id, triggerName: trigger.name, expectedTick: state.tick, activeVersion: null, nextAt: null, lastStatus: 'Failed', lastError: errorOf(error, 'SubscribeFailed', 'subscribing the webhook'), lastCheckedAt: now });
         await store.flows.update(flow.id, { state: 'disabled' });
         flowCache.delete(flow.id);
         logger.warn('subscribing a webhook trigger failed; the flow was disabled', { flowId: flow.id, trigger: trigger.name, error: errorMessage(error) });
@@ -327,7 +342,7 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
         } catch (error) {
           // The flow stays as it is; the trigger shows why it does not run (GET …/triggers).
           const state = await store.triggerStates.get(flow.id, trigger.name);
-          if (state !== undefined) await store.triggerStates.put({ flowId: flow.id, triggerName: trigger.name, expectedTick: state.tick, lastStatus: 'Failed', lastError: errorOf(error, 'TriggerActivationFailed'), lastCheckedAt: clock.now() });
+          if (state !== undefined) await store.triggerStates.put({ flowId: flow.id, triggerName: trigger.name, expectedTick: state.tick, lastStatus: 'Failed', lastError: errorOf(error, 'TriggerActivationFailed', 'activating the trigger'), lastCheckedAt: clock.now() });
           logger.warn('activating a trigger failed', { flowId: flow.id, trigger: trigger.name, error: errorMessage(error) });
         }
       }
@@ -392,6 +407,15 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
     return verify;
   }
 
+  /** The flow a callback call is for, once its signature holds (both cached: cheap to ask twice). */
+  async function verifiedFlow(flowId: string, triggerName: string, query: CallbackQuery): Promise<FlowRecord> {
+    const flow = await cachedFlow(flowId);
+    if (flow === undefined) throw new CallRefusedError(404, 'no flow answers at this callback URL — get a current URL with `listCallbackUrl`', { code: 'FlowNotFound' });
+    const refusal = (await cachedVerifier(flow))(triggerName, query);
+    if (refusal !== undefined) throw new CallRefusedError(401, refusal, { code: 'CallbackSignatureInvalid' });
+    return flow;
+  }
+
   /** One due check of a schedule or polling trigger (a job of {@link TRIGGERS_QUEUE}). */
   async function check(flowId: string, triggerName: string, tick: number, signal: AbortSignal): Promise<void> {
     const state = await store.triggerStates.get(flowId, triggerName);
@@ -433,12 +457,16 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
       } catch (thrown) {
         // A failed poll keeps the cursor: the next poll asks again from the same place.
         status = 'Failed';
-        error = errorOf(thrown, 'PollFailed');
+        error = errorOf(thrown, 'PollFailed', 'polling');
+        logger.warn('polling a trigger failed; the next poll asks again from the same cursor', { flowId, trigger: triggerName, error: errorMessage(thrown) });
       }
     } else {
       return;
     }
-    const nextAt = retryAfterMs !== undefined && retryAfterMs >= 0 ? now + retryAfterMs : nextCheckAt(schedule, cursor, state.nextAt ?? now, now);
+    const nextAt =
+      retryAfterMs !== undefined && retryAfterMs >= 0
+        ? now + Math.min(RETRY_AFTER_MAX_MS, Math.max(RETRY_AFTER_MIN_MS, retryAfterMs))
+        : nextCheckAt(schedule, cursor, state.nextAt ?? now, now);
     const runIds: string[] = [];
     try {
       await store.transaction(async (tx) => {
@@ -522,11 +550,12 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
         await reconcileNow(flow.id);
       }),
 
+    async verifyCall(flowId, triggerName, query) {
+      await verifiedFlow(flowId, triggerName, query);
+    },
+
     async invoke(flowId, triggerName, query, request) {
-      const flow = await cachedFlow(flowId);
-      if (flow === undefined) throw new CallRefusedError(404, 'no flow answers at this callback URL — get a current URL with `listCallbackUrl`', { code: 'FlowNotFound' });
-      const refusal = (await cachedVerifier(flow))(triggerName, query);
-      if (refusal !== undefined) throw new CallRefusedError(401, refusal, { code: 'CallbackSignatureInvalid' });
+      const flow = await verifiedFlow(flowId, triggerName, query);
       if (flow.state !== 'enabled') throw new CallRefusedError(409, `flow '${flow.name}' is disabled, so its trigger '${triggerName}' starts no runs — enable the flow first`, { code: 'FlowDisabled' });
       const version = await versions.get(flow.id, flow.currentVersion);
       if (version === undefined) throw new NotFoundError(`flow '${flow.name}' has no version ${flow.currentVersion}`, { code: 'FlowVersionNotFound' });
@@ -593,7 +622,12 @@ export function createTriggerService(options: TriggerServiceOptions): TriggerSer
   };
 }
 
-function errorOf(error: unknown, fallbackCode: string): { readonly code: string; readonly message: string } {
-  if (error instanceof PlugboardError) return { code: error.code, message: error.message };
-  return { code: fallbackCode, message: errorMessage(error) };
+/**
+ * A trigger's `lastError` (shown as-is by `GET …/triggers`). Only a PlugboardError's message is
+ * meant for users; anything else (a driver error, a bug) may carry internals, so it is replaced by
+ * a generic message — the caller logs the real one, as the server's error mapper does for routes.
+ */
+function errorOf(error: unknown, fallbackCode: string, what: string): { readonly code: string; readonly message: string } {
+  if (isPlugboardError(error)) return { code: error.code, message: error.message };
+  return { code: fallbackCode, message: `an unexpected error occurred while ${what} — the server log has the details` };
 }

@@ -1,7 +1,7 @@
 /** The registry as the engine uses it: lookup, failures as outcomes, cancellation, secure data. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BUILT_IN_ACTION_EXECUTORS, createActionRegistry, createBuiltInActionRegistry, historyView, inheritsSecureInputs, outputReferences, secureDataOf } from '../../../src/workflow/actions/index.ts';
+import { BUILT_IN_ACTION_EXECUTORS, createActionRegistry, createBuiltInActionRegistry, historyView, inheritedSecureParts, inheritsSecureInputs, inlineCodeReferences, outputReferences, secureDataOf } from '../../../src/workflow/actions/index.ts';
 import type { ActionExecutor, SecuredProducer } from '../../../src/workflow/actions/index.ts';
 import { actionOf, run, testContext } from './kit.ts';
 
@@ -119,5 +119,29 @@ describe('secure data propagation', () => {
     assert.equal(inheritsSecureInputs(outputReferences("@outputs('Compose_secret')"), { producer: lookup }), false);
     assert.equal(inheritsSecureInputs(outputReferences("@body('Plain')"), { producer: lookup }), false);
     assert.equal(inheritsSecureInputs(outputReferences("@body(variables('x'))"), { producer: lookup, anySecured: true }), true);
+  });
+
+  test('inline code sees the whole run unless explicitDependencies name what it reads literally', () => {
+    const whole = { actions: new Set(), trigger: true, dynamic: true };
+    assert.deepEqual(inlineCodeReferences({ code: 'return 1;' }), whole);
+    const narrowed = inlineCodeReferences({ code: 'return workflowContext.actions.Named.outputs;', explicitDependencies: { actions: ['Listed'], includeTrigger: false } });
+    assert.deepEqual(narrowed, { actions: new Set(['Listed', 'Named']), trigger: false, dynamic: false });
+    assert.equal(inlineCodeReferences({ code: 'return workflowContext.trigger;', explicitDependencies: { actions: [] } }).trigger, true);
+    // Names or code an expression gives are only known when the action runs: the whole run counts.
+    assert.deepEqual(inlineCodeReferences({ code: 'return 1;', explicitDependencies: { actions: ["@variables('which')"] } }), whole);
+    assert.deepEqual(inlineCodeReferences({ code: "return workflowContext.actions['@{variables('which')}'];", explicitDependencies: { actions: [] } }), whole);
+    assert.deepEqual(inlineCodeReferences({ code: 'return 1;', explicitDependencies: "@json('{}')" }), whole);
+  });
+
+  test('inline code that can see a secured result hides its inputs and outputs; other readers hide what carries it', () => {
+    const producers: Record<string, SecuredProducer> = { Get_secret: { type: 'Http', secure: { inputs: false, outputs: true } }, Plain: { type: 'Compose' } };
+    const known = { producer: (name: string | null) => (name === null ? undefined : producers[name]), anySecured: true };
+    assert.deepEqual(inheritedSecureParts({ type: 'JavaScriptCode', rawInputs: { code: 'return workflowContext.actions.Get_secret.outputs.body;' } }, known), { inputs: true, outputs: true });
+    assert.equal(inheritedSecureParts({ type: 'JavaScriptCode', rawInputs: { code: 'return 1;', explicitDependencies: { actions: ['Plain'] } } }, known), undefined);
+    assert.equal(inheritedSecureParts({ type: 'JavaScriptCode', rawInputs: { code: 'return 1;' } }, { ...known, anySecured: false }), undefined);
+    assert.deepEqual(inheritedSecureParts({ type: 'Compose', rawInputs: "@body('Get_secret')" }, known), { inputs: true, outputs: true });
+    assert.deepEqual(inheritedSecureParts({ type: 'Http', rawInputs: { method: 'POST', uri: 'https://x.example', body: "@body('Get_secret')" } }, known), { inputs: true, outputs: false });
+    // Only inline code reads through workflowContext: another action's inputs name what it reads.
+    assert.equal(inheritedSecureParts({ type: 'Compose', rawInputs: { code: 'return workflowContext.actions.Get_secret;' } }, known), undefined);
   });
 });

@@ -305,6 +305,23 @@ describe('startAndReply', () => {
       if (outcome.status === 'fulfilled') assert.equal((await store.runs.getSummary(outcome.value.runId))?.status, 'Succeeded');
     }
   });
+
+  test('a run of a trigger with a concurrency limit is queued Waiting through its job, not executed in memory, whoever calls', async () => {
+    const { flow, version } = await flowOf('limited', {
+      triggers: { manual: { type: 'Request', kind: 'Http', inputs: {}, runtimeConfiguration: { concurrency: { runs: 1 } } } },
+      actions: { Reply: { type: 'Response', kind: 'Http', inputs: { statusCode: 200, body: "@triggerBody()?['name']" }, runAfter: {} } },
+    });
+    const counted = counting(store, queue);
+    const runs = createRunLauncher({ store: counted.store, queue: counted.queue, clock: systemClock });
+    // No worker runs here: the run must wait for a slot, so nothing answers the caller yet.
+    const { runId, reply } = await runs.startAndReply({ flow, version, triggerName: 'manual', triggerOutputs: TRIGGER('Ada'), timeoutMs: 50 });
+    assert.equal(reply, undefined, 'no reply from a run still waiting for its slot');
+    assert.equal((await store.runs.get(runId))?.status, 'Waiting');
+    assert.deepEqual(counted.counts.enqueued, ['workflow.runs'], 'the run has its job');
+    assert.equal(await runs.execute(runId), 'finished', 'its job admits and runs it');
+    assert.equal((await store.runs.get(runId))?.status, 'Succeeded');
+    runs.close();
+  });
 });
 
 async function waitFor(probe: () => Promise<boolean>): Promise<void> {

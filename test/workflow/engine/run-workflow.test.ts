@@ -6,7 +6,7 @@ import { createManualClock } from '../../../src/core/index.ts';
 import { openStore } from '../../../src/storage/index.ts';
 import type { Store } from '../../../src/storage/index.ts';
 import { loadWorkflowDefinition, runWorkflow, validateWorkflowDefinition } from '../../../src/workflow/index.ts';
-import type { RunResult } from '../../../src/workflow/index.ts';
+import type { HttpPort, RunResult } from '../../../src/workflow/index.ts';
 
 const RUN_FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'workflows', 'runs');
 
@@ -28,6 +28,15 @@ async function runFixture(file: string, triggerOutputs: unknown, parameters?: Re
   const issues = [...loaded.issues, ...validateWorkflowDefinition(loaded.definition, { parameters: loaded.parameters })].filter((i) => i.severity === 'error');
   assert.deepEqual(issues, []);
   return runWorkflow({ store, loaded, triggerOutputs, clock: createManualClock(Date.UTC(2026, 0, 1)) });
+}
+
+/** Runs a definition object (which must be valid) on the shared store. */
+async function runDefinition(definition: Record<string, unknown>, options: { readonly http?: HttpPort } = {}): Promise<RunResult> {
+  const loaded = loadWorkflowDefinition(definition);
+  assert.ok(loaded.definition !== undefined);
+  const issues = [...loaded.issues, ...validateWorkflowDefinition(loaded.definition, { parameters: loaded.parameters })].filter((i) => i.severity === 'error');
+  assert.deepEqual(issues, []);
+  return runWorkflow({ store, loaded, triggerOutputs: { headers: {}, queries: {}, body: {} }, clock: createManualClock(Date.UTC(2026, 0, 1)), ...options });
 }
 
 /** `name iterationKey status` of every recorded attempt, in start order. */
@@ -194,5 +203,74 @@ describe('secure data in run history', () => {
     assert.ok(!text.includes(canary), 'the secured value reached run history through an action that copied it');
     const plain = recorded.find((attempt) => attempt.name === 'Compose_plain');
     assert.equal(plain?.outputs, 'nothing secret here', 'actions that read nothing secured stay visible');
+  });
+
+  /** A vault answering every call with a password. */
+  const vault: HttpPort = async () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'ada', password: 'hunter2' }) });
+  const SECRET_GET = { type: 'Http', inputs: { method: 'GET', uri: 'https://vault.example/secret' }, runtimeConfiguration: { secureData: { properties: ['outputs'] } }, runAfter: {} };
+  const MANUAL = { manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } } };
+  const PLAIN = { type: 'Compose', inputs: { greeting: 'hello' }, runAfter: { Secret: ['Succeeded'] } };
+
+  /** The probe: inline code copies a secured Http body; a later If uses the copy. */
+  function codeReadingSecret(codeInputs: Record<string, unknown>, secured = true): Record<string, unknown> {
+    return {
+      triggers: MANUAL,
+      actions: {
+        Secret: secured ? SECRET_GET : { ...SECRET_GET, runtimeConfiguration: {} },
+        Plain: PLAIN,
+        Code: { type: 'JavaScriptCode', inputs: codeInputs, runAfter: { Plain: ['Succeeded'] } },
+        Check: {
+          type: 'If',
+          expression: { and: [{ equals: ["@body('Code')", 'hunter2'] }] },
+          actions: { Matched: { type: 'Compose', inputs: 'the code returned the password', runAfter: {} } },
+          else: { actions: { Missed: { type: 'Compose', inputs: 'the code returned something else', runAfter: {} } } },
+          runAfter: { Code: ['Succeeded'] },
+        },
+      },
+    };
+  }
+
+  test('inline code reading a secured action through workflowContext keeps its result out of history, while later expressions still read it', async () => {
+    const result = await runDefinition(codeReadingSecret({ code: 'return workflowContext.actions.Secret.outputs.body.password;' }), { http: vault });
+    assert.equal(result.status, 'Succeeded');
+    const recorded = await store.runs.listActions(result.runId);
+    const text = JSON.stringify(recorded) + JSON.stringify(result.actions);
+    assert.ok(!text.includes('hunter2'), 'the secured password reached run history through the inline code action');
+    const code = recorded.find((attempt) => attempt.name === 'Code');
+    assert.equal(code?.status, 'Succeeded');
+    assert.equal(code?.outputs ?? null, null, 'the code action\'s outputs are hidden');
+    assert.equal(code?.inputs ?? null, null, 'the code action\'s inputs are hidden');
+    assert.equal(result.actions['Matched']?.status, 'Succeeded', 'a later expression reads the code\'s real result');
+    assert.equal(result.actions['Missed']?.status, 'Skipped');
+  });
+
+  test('inline code whose explicitDependencies list a secured action, or whose code names one, is hidden too', async () => {
+    const listed = await runDefinition(codeReadingSecret({ code: 'return workflowContext.actions["Secret"].outputs.body.password;', explicitDependencies: { actions: ['Plain'] } }), { http: vault });
+    assert.equal(listed.status, 'Succeeded');
+    assert.equal(listed.actions['Matched']?.status, 'Succeeded');
+    assert.ok(!JSON.stringify(await store.runs.listActions(listed.runId)).includes('hunter2'), 'a secured action the code names literally leaked');
+    const declared = await runDefinition(codeReadingSecret({ code: 'const all = workflowContext.actions; return all[Object.keys(all).find((k) => k === "Secret")].outputs.body.password;', explicitDependencies: { actions: ['Secret'], includeTrigger: false } }), { http: vault });
+    assert.equal(declared.actions['Matched']?.status, 'Succeeded');
+    assert.ok(!JSON.stringify(await store.runs.listActions(declared.runId)).includes('hunter2'), 'a secured action listed in explicitDependencies leaked');
+  });
+
+  test('a reader naming the secured action in another case is hidden too (names match ignoring case)', async () => {
+    const lowerCase = await runDefinition(codeReadingSecret({ code: 'return workflowContext.actions.Secret.outputs.body.password;', explicitDependencies: { actions: ['secret'] } }), { http: vault });
+    assert.equal(lowerCase.actions['Matched']?.status, 'Succeeded');
+    assert.ok(!JSON.stringify(await store.runs.listActions(lowerCase.runId)).includes('hunter2'), "explicitDependencies ['secret'] exposed the secured Secret and the code's result showed it");
+    const copied = await runDefinition({ triggers: MANUAL, actions: { Secret: SECRET_GET, Copy: { type: 'Compose', inputs: "@body('secret')?['password']", runAfter: { Secret: ['Succeeded'] } } } }, { http: vault });
+    assert.equal(copied.status, 'Succeeded');
+    assert.ok(!JSON.stringify(await store.runs.listActions(copied.runId)).includes('hunter2'), "@body('secret') read the secured Secret and showed it");
+  });
+
+  test('inline code that can see only unsecured actions keeps its outputs visible', async () => {
+    const narrowed = await runDefinition(codeReadingSecret({ code: 'return workflowContext.actions.Plain.outputs.greeting;', explicitDependencies: { actions: ['Plain'], includeTrigger: false } }), { http: vault });
+    assert.equal(narrowed.status, 'Succeeded');
+    const code = (await store.runs.listActions(narrowed.runId)).find((attempt) => attempt.name === 'Code');
+    assert.deepEqual(code?.outputs, { body: 'hello' }, 'code that cannot see the secured action is shown');
+    const unsecured = await runDefinition(codeReadingSecret({ code: 'return workflowContext.actions.Plain.outputs.greeting;' }, false), { http: vault });
+    assert.equal(unsecured.status, 'Succeeded');
+    const plainCode = (await store.runs.listActions(unsecured.runId)).find((attempt) => attempt.name === 'Code');
+    assert.deepEqual(plainCode?.outputs, { body: 'hello' }, 'code in a run without secured results is shown');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Trigger concurrency in the run worker: runs of a flow whose trigger allows N at once are queued
- * `Waiting` and start first come first served as slots free up; never more than N execute; a run
- * suspended in a long Wait keeps its slot; a cancelled queued run never starts.
+ * `Waiting` and start first come first served as slots free up; never more than N execute; a
+ * cancelled queued run never starts. (That a run suspended in a long Wait keeps its slot is
+ * RunStore.admit's rule, tested in src/storage/store.suite.ts on both drivers.)
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -70,14 +71,27 @@ test('runs beyond the limit start first come first served, never more than the l
       actions: { Work: { type: 'Hold', inputs: "@triggerBody()?['n']", runAfter: {} } },
     },
   });
-  const runs = createRunLauncher({ store, queue, clock: systemClock, registry: h.registry });
+  // How often each run was told to wait for a slot: proof that queued runs did look again.
+  const queuedLooks = new Map<string, number>();
+  const watched: Store = {
+    ...store,
+    runs: {
+      ...store.runs,
+      admit: async (id, limit) => {
+        const admission = await store.runs.admit(id, limit);
+        if (admission.outcome === 'queued') queuedLooks.set(id, (queuedLooks.get(id) ?? 0) + 1);
+        return admission;
+      },
+    },
+  };
+  const runs = createRunLauncher({ store: watched, queue, clock: systemClock, registry: h.registry });
   const worker = runs.work({ pollMs: 5, concurrency: 10 });
   try {
     const ids: string[] = [];
     for (let n = 1; n <= 5; n += 1) ids.push((await runs.start({ flowId: flow.id, triggerOutputs: { body: { n } } })).runId);
     await until('two runs holding', () => h.waitingCount() === 2);
-    // Time for queued runs to look for a slot several times.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Each queued run looks for a slot again and again; none gets one while two execute.
+    await until('every queued run to be turned away twice', () => ids.slice(2).every((id) => (queuedLooks.get(id) ?? 0) >= 2));
     assert.equal(h.waitingCount(), 2, 'no third run starts while two execute');
     const statuses = new Map((await store.runs.listForFlow(flow.id)).map((run) => [run.id, run.status]));
     assert.deepEqual(ids.map((id) => statuses.get(id)), ['Running', 'Running', 'Waiting', 'Waiting', 'Waiting']);

@@ -99,6 +99,41 @@ function workflowContextOf(action: ActionInput, from: { readonly snapshot: Workf
   return { actions, ...(withTrigger ? { trigger: snapshot.trigger } : {}), workflow: snapshot.workflow };
 }
 
+/** What inline code can read of the run: some actions and maybe the trigger (see {@link inlineCodeVisibility}). */
+export interface InlineCodeVisibility {
+  /** Names as the definition or the code writes them (matched ignoring case). */
+  readonly actions: readonly string[];
+  readonly trigger: boolean;
+}
+
+/**
+ * What inline code with these raw (not yet evaluated) inputs can read through `workflowContext`,
+ * for secure-data propagation: undefined when it sees every action and the trigger — no
+ * `explicitDependencies`, or inputs whose names only an expression would give (the engine must
+ * decide before the code runs, so anything it cannot read literally counts as everything).
+ */
+export function inlineCodeVisibility(rawInputs: unknown): InlineCodeVisibility | undefined {
+  if (!isRecord(rawInputs)) return undefined;
+  const code = memberOf(rawInputs, 'code');
+  const dependencies = memberOf(rawInputs, 'explicitDependencies');
+  if (typeof code !== 'string' || mayBeExpression(code) || !isRecord(dependencies)) return undefined;
+  const actions = memberOf(dependencies, 'actions') ?? [];
+  const includeTrigger = memberOf(dependencies, 'includeTrigger') ?? false;
+  if (!Array.isArray(actions) || typeof includeTrigger !== 'boolean') return undefined;
+  const listed: string[] = [];
+  for (const name of actions) {
+    if (typeof name !== 'string' || mayBeExpression(name)) return undefined;
+    listed.push(name);
+  }
+  const referenced = codeReferences(code);
+  return { actions: [...listed, ...referenced.actions], trigger: includeTrigger || referenced.trigger };
+}
+
+/** True when evaluating the inputs may change the string (`@…` or `@{…}`). */
+function mayBeExpression(text: string): boolean {
+  return text.startsWith('@') || text.includes('@{');
+}
+
 /** The key of `name` among the results: exact, else ignoring case (action names are case-insensitive in expressions). */
 function resultKey(results: Readonly<Record<string, unknown>>, name: string): string | undefined {
   if (Object.hasOwn(results, name)) return name;
